@@ -1,0 +1,5 @@
+package io.loopforge.cli;
+
+public final class Loopforge {
+  public static void main(String[] args) {}
+}
