@@ -1,5 +1,82 @@
 package io.loopforge.cli;
 
-public final class Loopforge {
-  public static void main(String[] args) {}
+import io.loopforge.modeling.ModelingException;
+import java.io.PrintWriter;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The {@code loopforge} command. Exit codes: 0 success, 1 failure (bad data, failed build, …), 2 usage
+ * error (unknown option, missing argument).
+ */
+@Command(
+    name = "loopforge",
+    mixinStandardHelpOptions = true,
+    versionProvider = Loopforge.Version.class,
+    description = "Learned dynamics to controller firmware you can trust.",
+    subcommands = {
+      PlantsCommand.class,
+      SimulateCommand.class,
+      IdentifyCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Loopforge implements Runnable {
+  /** Exceptions that report a user's mistake or an environment problem: message only, no stack trace. */
+  private static final Set<String> USER_ERRORS = Set.of(ModelingException.class.getName());
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing command: say which one (loopforge --help lists them)");
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code (no {@code System.exit}: tests call this). */
+  public static int execute(String... args) {
+    return newCommandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+  }
+
+  static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Loopforge());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (isUserError(e)) {
+            commandLine.getErr().println("error: " + e.getMessage());
+          } else {
+            commandLine.getErr().println("internal error (a bug; please report it with this trace):");
+            e.printStackTrace(commandLine.getErr());
+          }
+          commandLine.getErr().flush();
+          return 1;
+        });
+    return cl;
+  }
+
+  static boolean isUserError(Throwable e) {
+    for (Class<?> c = e.getClass(); c != null; c = c.getSuperclass()) {
+      if (USER_ERRORS.contains(c.getName()) || c.getName().equals(CliException.class.getName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Loopforge.class.getPackage().getImplementationVersion();
+      return new String[] {"loopforge " + (v == null ? "(development build)" : v)};
+    }
+  }
 }
