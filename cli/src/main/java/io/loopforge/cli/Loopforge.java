@@ -21,6 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
       PlantsCommand.class,
       SimulateCommand.class,
       IdentifyCommand.class,
+      FirmwareCommand.class,
+      HilCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,0 +1,114 @@
+package io.loopforge.targets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class FirmwareBuilderTest {
+  @TempDir Path tmp;
+
+  private static ControllerSource gain() {
+    return ControllerSource.of(TestControllers.dir("gain"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mps2-an386", "netduinoplus2", "stm32f4-discovery"})
+  void buildsForEveryTargetWithinBudget(String name) throws IOException {
+    Target target = Target.forName(name);
+    Path elf = tmp.resolve(name + "/fw.elf");
+    Firmware fw = FirmwareBuilder.forTarget(target).controller(gain()).output(elf).build();
+    assertEquals(elf, fw.elf());
+    assertEquals("gain", fw.controllerPrefix());
+    SizeReport r = fw.size();
+    assertTrue(r.text() > 1000 && r.text() < 16_384, r.format());
+    assertEquals(FirmwareBuilder.DEFAULT_STACK_BYTES, r.stack(), r.format());
+    assertTrue(r.bss() >= r.stack(), r.format());
+    assertEquals(target.flashBytes(), r.flashBudget());
+    assertEquals(target.ramBytes(), r.ramBudget());
+    assertTrue(r.fits());
+    byte[] head = Files.readAllBytes(elf);
+    assertArrayEquals(new byte[] {0x7f, 'E', 'L', 'F'}, java.util.Arrays.copyOf(head, 4));
+    // The temporary build directory is removed after a successful build.
+    assertFalse(Files.exists(elf.resolveSibling("firmware.map")));
+  }
+
+  @Test
+  void buildIsByteReproducible() throws IOException {
+    Path a = FirmwareBuilder.forTarget(Target.MPS2_AN386).controller(gain()).output(tmp.resolve("a.elf")).build().elf();
+    Path b = FirmwareBuilder.forTarget(Target.MPS2_AN386).controller(gain()).output(tmp.resolve("b.elf"))
+        .buildDirectory(tmp.resolve("kept")).build().elf();
+    assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+    assertTrue(Files.isRegularFile(tmp.resolve("kept/glue/lf_controller_glue.h")));
+    assertTrue(Files.isRegularFile(tmp.resolve("kept/firmware.map")));
+  }
+
+  @Test
+  void overBudgetFailsWithTheFigures() {
+    Target tiny = Target.MPS2_AN386.toBuilder().name("tiny").flashBytes(1024).build();
+    TargetException e = assertThrows(TargetException.class,
+        () -> FirmwareBuilder.forTarget(tiny).controller(gain()).output(tmp.resolve("fw.elf")).build());
+    String m = e.getMessage();
+    assertTrue(m.startsWith("firmware " + tmp.resolve("fw.elf") + " is over the budget of target tiny: flash "), m);
+    assertTrue(m.contains(" B > 1024 B (over by "), m);
+    assertTrue(m.contains("make the controller smaller"), m);
+    assertFalse(m.lines().findFirst().orElseThrow().contains(" RAM "), m);
+  }
+
+  @Test
+  void overBudgetCanBeReportedWithoutFailing() {
+    Target tiny = Target.MPS2_AN386.toBuilder().name("tiny").ramBytes(4096).build();
+    Firmware fw = FirmwareBuilder.forTarget(tiny).controller(gain()).output(tmp.resolve("fw.elf"))
+        .checkBudget(false).build();
+    assertFalse(fw.size().fitsRam());
+    assertTrue(fw.size().format().contains("OVER BUDGET"));
+  }
+
+  @Test
+  void stackThatDoesNotFitTheChipFailsTheLink() {
+    TargetException e = assertThrows(TargetException.class,
+        () -> FirmwareBuilder.forTarget(Target.NETDUINOPLUS2).controller(gain()).output(tmp.resolve("fw.elf"))
+            .stackBytes(256 << 10).build());
+    assertTrue(e.getMessage().startsWith("firmware for netduinoplus2 does not fit the board's RAM (over by "),
+        e.getMessage());
+  }
+
+  @Test
+  void missingToolchainSaysHowToInstallIt() throws IOException {
+    Path empty = Files.createDirectories(tmp.resolve("bin"));
+    TargetException e = assertThrows(TargetException.class, () -> ArmToolchain.inDirectory(empty));
+    assertEquals("arm-none-eabi-gcc not found (searched " + empty + "); install it with: "
+        + "sudo apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi", e.getMessage());
+  }
+
+  @Test
+  void compilerErrorNamesTheController() {
+    ControllerSource broken = ControllerSource.of(TestControllers.dir("broken"));
+    TargetException e = assertThrows(TargetException.class,
+        () -> FirmwareBuilder.forTarget(Target.MPS2_AN386).controller(broken).output(tmp.resolve("fw.elf")).build());
+    String m = e.getMessage();
+    assertTrue(m.startsWith("arm-none-eabi-gcc failed building firmware for mps2-an386 with controller broken"), m);
+    assertTrue(m.contains("unused variable 'unused_counter'"), m);
+  }
+
+  @Test
+  void faultAddressesResolveToSource() throws IOException {
+    Firmware fw = FirmwareBuilder.forTarget(Target.MPS2_AN386).controller(gain()).output(tmp.resolve("fw.elf")).build();
+    ArmToolchain tc = ArmToolchain.locate();
+    // e_entry of the ELF header (little-endian, Thumb bit set) is the reset handler.
+    java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(Files.readAllBytes(fw.elf()))
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    long entry = Integer.toUnsignedLong(header.getInt(24)) & ~1L;
+    String where = tc.describeAddress(fw.elf(), entry).orElseThrow();
+    assertTrue(where.startsWith("lf_reset_handler at "), where);
+  }
+}
