@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
     name = "identify",
     mixinStandardHelpOptions = true,
     description = "Learn a dynamics model from data (see the subcommands).",
-    subcommands = {})
+    subcommands = {IdentifySindyCommand.class})
 final class IdentifyCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -1,0 +1,168 @@
+package io.loopforge.modeling.sindy;
+
+/**
+ * A SINDy regression {@code Θ Ξᵀ ≈ Y} reduced by {@link TallQr}: {@code R} (p × p upper triangular),
+ * {@code C = Qᵀ Y} (p × m), the column norms of Θ and the number of rows. Ridge and least-squares
+ * fits on any subset of columns are solved from R and C exactly as from Θ and Y (up to rounding), by
+ * Householder QR of the small matrix {@code [R_S; √α I]}.
+ *
+ * <p>Holds scratch arrays: not thread-safe.
+ */
+final class LsProblem {
+  final int p;
+  final int m;
+  final int n;
+  final double[] r; // p × p row-major
+  final double[] c; // p × m row-major
+  final double[] colNorms;
+
+  private final double[] a; // scratch, column-major (2p × p)
+  private final double[] b; // scratch (2p)
+
+  LsProblem(int p, int m, int n, double[] r, double[] c, double[] colNorms) {
+    this.p = p;
+    this.m = m;
+    this.n = n;
+    this.r = r;
+    this.c = c;
+    this.colNorms = colNorms;
+    this.a = new double[2 * p * p];
+    this.b = new double[2 * p];
+  }
+
+  /**
+   * Minimises {@code ‖y_target − Θ_S D_S w‖² + α‖w‖²} where {@code S = support[0 … s-1]}
+   * (increasing column indices) and {@code D = diag(scale)} ({@code scale} null: identity). Writes
+   * {@code w} into {@code out[0 … s-1]}.
+   */
+  void solve(int target, int[] support, int s, double alpha, double[] scale, double[] out) {
+    if (s == 0) {
+      return;
+    }
+    int top = support[s - 1] + 1; // rows of R_S that can be nonzero
+    boolean ridge = alpha > 0;
+    int rowsA = top + (ridge ? s : 0);
+    double[] aa = a;
+    double[] bb = b;
+    for (int j = 0; j < s; j++) {
+      int col = support[j];
+      double f = scale == null ? 1.0 : scale[col];
+      int base = j * rowsA;
+      for (int i = 0; i <= col; i++) {
+        aa[base + i] = r[i * p + col] * f;
+      }
+      for (int i = col + 1; i < rowsA; i++) {
+        aa[base + i] = 0.0;
+      }
+      if (ridge) {
+        aa[base + top + j] = Math.sqrt(alpha);
+      }
+    }
+    for (int i = 0; i < top; i++) {
+      bb[i] = c[i * m + target];
+    }
+    for (int i = top; i < rowsA; i++) {
+      bb[i] = 0.0;
+    }
+    householderSolve(aa, rowsA, s, bb, out);
+  }
+
+  /**
+   * Least squares {@code min ‖b − A w‖} for column-major {@code A} (rows × cols, rows ≥ cols, full
+   * column rank) by Householder QR; {@code a} and {@code b} are destroyed.
+   */
+  static void householderSolve(double[] a, int rows, int cols, double[] b, double[] out) {
+    for (int k = 0; k < cols; k++) {
+      int ck = k * rows;
+      // rows below k that are nonzero: scan from the bottom (R_S is staircase-shaped)
+      int last = rows - 1;
+      while (last > k && a[ck + last] == 0.0) {
+        last--;
+      }
+      double sigma = 0.0;
+      for (int i = k + 1; i <= last; i++) {
+        sigma += a[ck + i] * a[ck + i];
+      }
+      if (sigma == 0.0) {
+        continue;
+      }
+      double alpha = a[ck + k];
+      double norm = Math.sqrt(alpha * alpha + sigma);
+      double beta = alpha >= 0 ? -norm : norm;
+      double v0 = alpha - beta;
+      double tau = (beta - alpha) / beta;
+      double inv = 1.0 / v0;
+      for (int i = k + 1; i <= last; i++) {
+        a[ck + i] *= inv;
+      }
+      a[ck + k] = beta;
+      for (int j = k + 1; j < cols; j++) {
+        int cj = j * rows;
+        double w = a[cj + k];
+        for (int i = k + 1; i <= last; i++) {
+          w += a[ck + i] * a[cj + i];
+        }
+        w *= tau;
+        a[cj + k] -= w;
+        for (int i = k + 1; i <= last; i++) {
+          a[cj + i] -= w * a[ck + i];
+        }
+      }
+      double w = b[k];
+      for (int i = k + 1; i <= last; i++) {
+        w += a[ck + i] * b[i];
+      }
+      w *= tau;
+      b[k] -= w;
+      for (int i = k + 1; i <= last; i++) {
+        b[i] -= w * a[ck + i];
+      }
+    }
+    for (int k = cols - 1; k >= 0; k--) {
+      double s = b[k];
+      for (int j = k + 1; j < cols; j++) {
+        s -= a[j * rows + k] * out[j];
+      }
+      out[k] = s / a[k * rows + k];
+    }
+  }
+
+  /**
+   * The problem restricted to the columns {@code keep} (increasing): R and C of {@code Θ[:, keep]}
+   * and {@code Y}, by QR of {@code R[:, keep]}.
+   */
+  LsProblem restrictColumns(int[] keep) {
+    int q = keep.length;
+    TallQr qr = new TallQr(q, m);
+    // rows of [R[:, keep] | C]; rows are independent (any orthogonal basis works)
+    double[][] block = new double[q + m][p];
+    for (int i = 0; i < p; i++) {
+      for (int j = 0; j < q; j++) {
+        block[j][i] = r[i * p + keep[j]];
+      }
+      for (int t = 0; t < m; t++) {
+        block[q + t][i] = c[i * m + t];
+      }
+    }
+    qr.absorb(block, p);
+    LsProblem sub = qr.problem();
+    double[] norms = new double[q];
+    for (int j = 0; j < q; j++) {
+      norms[j] = colNorms[keep[j]];
+    }
+    return new LsProblem(q, m, n, sub.r, sub.c, norms);
+  }
+
+  /**
+   * Ratio {@code |R_kk| / ‖Θ_k‖} of each column: the part of column k not in the span of the columns
+   * before it, relative to its length. Near machine precision for a column that duplicates (or is a
+   * combination of) earlier ones.
+   */
+  double[] independence() {
+    double[] out = new double[p];
+    for (int k = 0; k < p; k++) {
+      out[k] = colNorms[k] == 0 ? 0.0 : Math.abs(r[k * p + k]) / colNorms[k];
+    }
+    return out;
+  }
+}
