@@ -1,44 +1,88 @@
 package io.loopforge.mpc;
 
+import io.loopforge.modeling.DynamicsModel;
 import io.loopforge.modeling.plant.Plant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * A discrete-time LQR for a plant about a reference point: linearise {@code ẋ = f(x, u)} at
- * {@code (x_ref, u_ref)} with the plant's Jacobians, discretise with a zero-order hold at {@code dt},
- * solve the Riccati equation ({@link Lqr}). The controller is {@code u = sat(u_ref − K (x − x_ref))}
- * with the plant's input bounds.
+ * A discrete-time LQR about a reference point, for a plant or for a learned model. For a plant:
+ * linearise {@code ẋ = f(x, u)} at {@code (x_ref, u_ref)} with the plant's Jacobians and discretise
+ * with a zero-order hold at {@code dt}. For a {@link DynamicsModel} (SINDy, ReLU network): take the
+ * Jacobians of its step, which is already discrete at the model's {@code dt}. Then solve the Riccati
+ * equation ({@link Lqr}). The controller is {@code u = sat(u_ref − K (x − x_ref))}.
  *
- * <p>The reference must be an equilibrium: {@code f(x_ref, u_ref) = 0} to within
+ * <p>For a plant the reference must be an equilibrium: {@code f(x_ref, u_ref) = 0} to within
  * {@value #EQUILIBRIUM_TOLERANCE} in every state derivative (relative to the state's scale), or the
- * linearisation describes deviations about a point the plant cannot stay at.
+ * linearisation describes deviations about a point the plant cannot stay at. A learned model rarely
+ * has the plant's equilibrium exactly: its one-step drift {@code step(x_ref, u_ref) − x_ref} is
+ * reported by {@link #modelDrift()} instead of refused.
  */
 public final class LqrDesign {
   static final double EQUILIBRIUM_TOLERANCE = 1e-6;
 
   private final Plant plant;
+  private final String systemName;
+  private final List<String> stateNames;
+  private final List<String> inputNames;
+  private final double[] inputLower;
+  private final double[] inputUpper;
   private final double dt;
   private final double[] xRef;
   private final double[] uRef;
   private final double[] q;
   private final double[] r;
-  private final ZeroOrderHold discrete;
+  private final DMatrixRMaj ad;
+  private final DMatrixRMaj bd;
+  private final double[] drift;
   private final Lqr lqr;
 
-  private LqrDesign(Plant plant, double dt, double[] xRef, double[] uRef, double[] q, double[] r) {
-    this.plant = plant;
-    this.dt = dt;
-    this.xRef = xRef;
-    this.uRef = uRef;
-    this.q = q;
-    this.r = r;
-    int nx = plant.stateDim();
-    int nu = plant.inputDim();
-    double[] f = new double[nx];
+  private LqrDesign(Builder b) {
+    this.plant = b.plant;
+    this.systemName = b.systemName;
+    this.stateNames = b.stateNames;
+    this.inputNames = b.inputNames;
+    this.inputLower = b.inputLower.clone();
+    this.inputUpper = b.inputUpper.clone();
+    this.dt = b.dt;
+    this.xRef = b.xRef.clone();
+    this.uRef = b.uRef.clone();
+    this.q = b.q.clone();
+    this.r = b.r.clone();
+    int nx = stateNames.size();
+    int nu = inputNames.size();
+    double[][] a = new double[nx][nx];
+    double[][] bm = new double[nx][nu];
+    this.drift = new double[nx];
+    if (b.model == null) {
+      checkEquilibrium(b.plant, xRef, uRef);
+      b.plant.jacobian(xRef, uRef, a, bm);
+      ZeroOrderHold zoh = ZeroOrderHold.of(new DMatrixRMaj(a), new DMatrixRMaj(bm), dt);
+      this.ad = zoh.ad();
+      this.bd = zoh.bd();
+    } else {
+      b.model.jacobian(xRef, uRef, a, bm);
+      double[] next = b.model.step(xRef, uRef);
+      for (int i = 0; i < nx; i++) {
+        drift[i] = next[i] - xRef[i];
+      }
+      this.ad = new DMatrixRMaj(a);
+      this.bd = new DMatrixRMaj(bm);
+      for (double v : ad.data) {
+        if (!Double.isFinite(v)) {
+          throw new MpcException("the model's Jacobian at the reference is not finite; check the reference");
+        }
+      }
+    }
+    this.lqr = Lqr.solve(ad, bd, diagonal(q), diagonal(r));
+  }
+
+  private static void checkEquilibrium(Plant plant, double[] xRef, double[] uRef) {
+    double[] f = new double[plant.stateDim()];
     plant.derivative(xRef, uRef, f);
-    for (int i = 0; i < nx; i++) {
+    for (int i = 0; i < f.length; i++) {
       if (!(Math.abs(f[i]) <= EQUILIBRIUM_TOLERANCE * Math.max(1.0, Math.abs(xRef[i])))) {
         throw new MpcException(String.format(Locale.ROOT,
             "the reference %s with input %s is not an equilibrium of %s: d%s/dt = %.6g there; choose a "
@@ -46,20 +90,33 @@ public final class LqrDesign {
             Arrays.toString(xRef), Arrays.toString(uRef), plant.name(), plant.stateNames().get(i), f[i]));
       }
     }
-    double[][] a = new double[nx][nx];
-    double[][] b = new double[nx][nu];
-    plant.jacobian(xRef, uRef, a, b);
-    this.discrete = ZeroOrderHold.of(new DMatrixRMaj(a), new DMatrixRMaj(b), dt);
-    this.lqr = Lqr.solve(discrete.ad(), discrete.bd(), diagonal(q), diagonal(r));
   }
 
   /** Starts a design for the plant's default task (reference state and input), Q = I, R = I. */
   public static Builder builder(Plant plant, double dt) {
-    return new Builder(plant, dt);
+    return new Builder(plant, null, dt, plant.inputLower(), plant.inputUpper());
   }
 
+  /**
+   * Starts a design on a learned discrete-time model, about the plant's default task, Q = I, R = I;
+   * the plant gives the reference and the input bounds, the model the dynamics and {@code dt}.
+   */
+  public static Builder builder(DynamicsModel model, Plant plant) {
+    if (!model.stateNames().equals(plant.stateNames()) || !model.inputNames().equals(plant.inputNames())) {
+      throw new MpcException("the model's states " + model.stateNames() + " and inputs " + model.inputNames()
+          + " are not the plant's " + plant.stateNames() + " and " + plant.inputNames());
+    }
+    return new Builder(plant, model, model.dt(), plant.inputLower(), plant.inputUpper());
+  }
+
+  /** The plant the design is for (its bounds and task; for a model design, not its dynamics). */
   public Plant plant() {
     return plant;
+  }
+
+  /** For a design on a learned model: {@code step(x_ref, u_ref) − x_ref}; zeros for a plant design. */
+  public double[] modelDrift() {
+    return drift.clone();
   }
 
   /** Sampling interval, s. */
@@ -95,8 +152,14 @@ public final class LqrDesign {
     return out;
   }
 
-  public ZeroOrderHold discretisation() {
-    return discrete;
+  /** The discrete-time state matrix the gain was designed on, a copy. */
+  public DMatrixRMaj stateMatrix() {
+    return ad.copy();
+  }
+
+  /** The discrete-time input matrix the gain was designed on, a copy. */
+  public DMatrixRMaj inputMatrix() {
+    return bd.copy();
   }
 
   public double closedLoopSpectralRadius() {
@@ -106,8 +169,8 @@ public final class LqrDesign {
   /** The control law in double precision, saturated to the plant's input bounds. */
   public double[] control(double[] x) {
     double[][] k = gain();
-    double[] lo = plant.inputLower();
-    double[] hi = plant.inputUpper();
+    double[] lo = inputLower;
+    double[] hi = inputUpper;
     double[] u = new double[k.length];
     for (int i = 0; i < k.length; i++) {
       double s = uRef[i];
@@ -130,44 +193,56 @@ public final class LqrDesign {
   /** Options of an LQR design; every weight vector is the diagonal of its matrix. */
   public static final class Builder {
     private final Plant plant;
+    private final DynamicsModel model;
+    private final String systemName;
+    private final List<String> stateNames;
+    private final List<String> inputNames;
     private final double dt;
+    private final double[] inputLower;
+    private final double[] inputUpper;
     private double[] xRef;
     private double[] uRef;
     private double[] q;
     private double[] r;
 
-    private Builder(Plant plant, double dt) {
+    private Builder(Plant plant, DynamicsModel model, double dt, double[] inputLower, double[] inputUpper) {
       this.plant = plant;
+      this.model = model;
+      this.systemName = plant.name();
+      this.stateNames = plant.stateNames();
+      this.inputNames = plant.inputNames();
       this.dt = dt;
+      this.inputLower = inputLower;
+      this.inputUpper = inputUpper;
       this.xRef = plant.defaultTask().referenceState();
       this.uRef = plant.defaultTask().hasReferenceInput()
           ? plant.defaultTask().referenceInput()
           : new double[plant.inputDim()];
-      this.q = ones(plant.stateDim());
-      this.r = ones(plant.inputDim());
+      this.q = ones(stateNames.size());
+      this.r = ones(inputNames.size());
     }
 
     /** Reference state, plant state units. */
     public Builder referenceState(double... x) {
-      this.xRef = check("reference state", x, plant.stateDim(), false);
+      this.xRef = check("reference state", x, stateNames.size(), false);
       return this;
     }
 
     /** Input that holds the plant at the reference, plant input units. */
     public Builder referenceInput(double... u) {
-      this.uRef = check("reference input", u, plant.inputDim(), false);
+      this.uRef = check("reference input", u, inputNames.size(), false);
       return this;
     }
 
     /** Diagonal of Q, one non-negative weight per state. */
     public Builder stateWeights(double... w) {
-      this.q = check("state weights (Q)", w, plant.stateDim(), true);
+      this.q = check("state weights (Q)", w, stateNames.size(), true);
       return this;
     }
 
     /** Diagonal of R, one positive weight per input. */
     public Builder inputWeights(double... w) {
-      this.r = check("input weights (R)", w, plant.inputDim(), true);
+      this.r = check("input weights (R)", w, inputNames.size(), true);
       for (double v : r) {
         if (!(v > 0)) {
           throw new MpcException("input weights (R) must be positive, got " + Arrays.toString(w));
@@ -180,12 +255,12 @@ public final class LqrDesign {
       if (!(dt > 0) || Double.isInfinite(dt)) {
         throw new MpcException("the sampling interval must be a positive number of seconds, got " + dt);
       }
-      return new LqrDesign(plant, dt, xRef.clone(), uRef.clone(), q.clone(), r.clone());
+      return new LqrDesign(this);
     }
 
     private double[] check(String what, double[] v, int n, boolean nonNegative) {
       if (v.length != n) {
-        throw new MpcException(what + " has " + v.length + " values but " + plant.name() + " needs " + n);
+        throw new MpcException(what + " has " + v.length + " values but " + systemName + " needs " + n);
       }
       for (double d : v) {
         if (!Double.isFinite(d) || (nonNegative && d < 0)) {

@@ -31,8 +31,8 @@ class LqrTest {
   @Test
   void riccatiResidualIsTinyForACartPoleLinearisation() {
     LqrDesign d = LqrDesign.builder(CartPole.withDefaults(), 0.02).stateWeights(10, 10, 1, 1).inputWeights(0.1).build();
-    DMatrixRMaj a = d.discretisation().ad();
-    DMatrixRMaj b = d.discretisation().bd();
+    DMatrixRMaj a = d.stateMatrix();
+    DMatrixRMaj b = d.inputMatrix();
     Lqr lqr = Lqr.solve(a, b, CommonOps_DDRM.diag(10, 10, 1, 1), CommonOps_DDRM.diag(0.1));
     DMatrixRMaj p = lqr.riccati();
     DMatrixRMaj k = lqr.gain();
