@@ -1,5 +1,10 @@
 package io.loopforge.cli;
 
+import io.loopforge.codegen.CodeGenerator;
+import io.loopforge.codegen.CodegenException;
+import io.loopforge.codegen.CodegenOptions;
+import io.loopforge.codegen.Language;
+import io.loopforge.codegen.ModelFile;
 import io.loopforge.targets.ControllerSource;
 import io.loopforge.targets.Firmware;
 import io.loopforge.targets.FirmwareBuilder;
@@ -50,15 +55,21 @@ final class FirmwareCommand implements Callable<Integer> {
   Path buildDir;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     PrintWriter w = spec.commandLine().getOut();
     try {
       Target t = Target.forName(target);
+      Path sourceDir = controller;
+      String sourcePrefix = prefix;
       if (Files.isRegularFile(controller) && controller.getFileName().toString().endsWith(".json")) {
-        throw new CliException("generating a controller from a model file (" + controller + ") needs the code"
-            + " generator, which is not built yet; pass a directory with <prefix>.h and <prefix>.c");
+        sourcePrefix = prefix != null ? prefix : CodegenOptions.prefixFromFileName(controller.getFileName().toString());
+        sourceDir = (buildDir != null ? buildDir : Files.createTempDirectory("loopforge-controller-")).resolve("controller");
+        CodeGenerator.generate(ModelFile.read(controller), CodegenOptions.builder(sourcePrefix).languages(Language.C).build())
+            .writeTo(sourceDir, null);
+        w.printf("generated C for %s into %s%n", controller, sourceDir);
       }
-      ControllerSource source = prefix == null ? ControllerSource.of(controller) : ControllerSource.of(controller, prefix);
+      ControllerSource source =
+          sourcePrefix == null ? ControllerSource.of(sourceDir) : ControllerSource.of(sourceDir, sourcePrefix);
       FirmwareBuilder builder = FirmwareBuilder.forTarget(t).controller(source).output(out).stackBytes(stack);
       if (buildDir != null) {
         builder.buildDirectory(buildDir);
@@ -68,7 +79,7 @@ final class FirmwareCommand implements Callable<Integer> {
       w.print(fw.size().format());
       w.flush();
       return 0;
-    } catch (TargetException e) {
+    } catch (TargetException | CodegenException e) {
       throw new CliException(e.getMessage(), e);
     }
   }

@@ -69,6 +69,10 @@ final class HilCommand implements Callable<Integer> {
   @Option(names = "--plot", paramLabel = "FILE", description = "Also plot states and inputs over time (PNG).")
   Path plot;
 
+  @Option(names = "--twin", paramLabel = "MODEL.json",
+      description = "The controller's model file: its generated Java twin runs beside the firmware and every input is compared bit for bit.")
+  Path twinModel;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter w = spec.commandLine().getOut();
@@ -80,6 +84,9 @@ final class HilCommand implements Callable<Integer> {
           .steps(steps)
           .controlPeriod(dt)
           .stepTimeout(Duration.ofMillis(stepTimeoutMs));
+      if (twinModel != null) {
+        session.twin(JavaTwin.load(twinModel));
+      }
       if (x0 != null) {
         session.initialState(x0);
       }
@@ -97,6 +104,10 @@ final class HilCommand implements Callable<Integer> {
       w.printf(Locale.ROOT, "  closed loop   cost %.6g, final state %s (reference %s)%n", r.closedLoopCost(),
           Arrays.toString(r.finalState()), Arrays.toString(r.reference()));
       w.printf(Locale.ROOT, "  transport     %d errors%n", r.transportErrors());
+      if (r.twinCompared()) {
+        w.printf(Locale.ROOT, "  twin          %s (%d mismatched steps, max |u_firmware - u_twin| = %.3g)%n",
+            r.bitExact() ? "bit-exact" : "DIFFERS", r.mismatchedSteps(), r.maxAbsInputDiff());
+      }
       w.printf("  wrote %s%n", out);
       if (plot != null) {
         TimeSeriesPlot.of("HIL: " + r.controller() + " on " + r.target() + ", " + r.plant(), r.trajectory()).write(plot);
@@ -104,7 +115,7 @@ final class HilCommand implements Callable<Integer> {
       }
       w.flush();
       return 0;
-    } catch (TargetException | HilException e) {
+    } catch (TargetException | HilException | io.loopforge.codegen.CodegenException e) {
       throw new CliException(e.getMessage(), e);
     }
   }

@@ -23,12 +23,17 @@ import picocli.CommandLine.Model.CommandSpec;
       IdentifyCommand.class,
       FirmwareCommand.class,
       HilCommand.class,
+      GenerateCommand.class,
+      DesignCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Loopforge implements Runnable {
   /** Exceptions that report a user's mistake or an environment problem: message only, no stack trace. */
-  private static final Set<String> USER_ERRORS = Set.of(ModelingException.class.getName());
+  private static final Set<String> USER_ERRORS =
+      Set.of(ModelingException.class.getName(), io.loopforge.mpc.MpcException.class.getName(),
+          io.loopforge.codegen.CodegenException.class.getName(), io.loopforge.targets.TargetException.class.getName(),
+          io.loopforge.hil.HilException.class.getName());
 
   @Spec CommandSpec spec;
 
@@ -39,6 +44,10 @@ public final class Loopforge implements Runnable {
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
+    // Library progress is logged at INFO; the CLI prints what matters itself.
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     System.exit(execute(args));
   }
 

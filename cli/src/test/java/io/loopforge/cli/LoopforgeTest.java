@@ -130,11 +130,80 @@ class LoopforgeTest {
   }
 
   @Test
-  void demoWritesItsArtefactsAndNamesWhatIsNotBuilt() {
+  void demoRunsThePipelineAndStabilisesThePendulumInTheLoop() throws IOException {
     Path out = dir.resolve("demo");
-    Run r = run("demo", "--out", out.toString(), "--steps", "300");
+    Run r = run("demo", "--out", out.toString(), "--steps", "3000", "--hil-steps", "400");
+    assertEquals(0, r.code(), r.out() + r.err());
+    for (String file : List.of("pendulum-data.csv", "pendulum-data.png", "pendulum_sindy.json", "pendulum_lqr.json",
+        "generated/c/pendulum_lqr.c", "generated/c/pendulum_lqr.h", "pendulum_lqr-mps2-an386.elf", "hil.json", "hil.png")) {
+      assertTrue(Files.exists(out.resolve(file)), "missing " + file + "\n" + r.out());
+    }
+    assertTrue(r.out().contains("twin bit-exact, 0 transport errors"), r.out());
+    assertTrue(r.out().contains("-9.8"), "the learned model should find gravity's -g/l sin(theta):\n" + r.out());
+    assertTrue(r.out().contains("Not built yet: mixed-integer MPC"), r.out());
+    var hil = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("hil.json").toFile());
+    assertEquals(400, hil.path("steps").asInt());
+  }
+
+  @Test
+  void lqrDesignedGeneratedBuiltAndRunInTheLoopFromTheCommandLine() throws IOException {
+    Path policy = dir.resolve("lqr_pendulum.json");
+    Run design = run("design", "lqr", "--plant", "pendulum", "--dt", "0.02", "--q", "10,1", "--r", "1",
+        "--out", policy.toString());
+    assertEquals(0, design.code(), design.err());
+    assertTrue(design.out().contains("closed-loop spectral radius 0."), design.out());
+
+    Path elf = dir.resolve("fw.elf");
+    Run fw = run("firmware", "--controller", policy.toString(), "--out", elf.toString());
+    assertEquals(0, fw.code(), fw.err());
+    assertTrue(Files.size(elf) > 0);
+    assertTrue(fw.out().contains("flash"), fw.out());
+
+    Path json = dir.resolve("hil.json");
+    Run hil = run("hil", "--firmware", elf.toString(), "--plant", "pendulum", "--steps", "300", "--dt", "0.02",
+        "--x0", "2.8,0", "--twin", policy.toString(), "--out", json.toString(), "--plot", dir.resolve("hil.png").toString());
+    assertEquals(0, hil.code(), hil.err());
+    assertTrue(hil.out().contains("twin          bit-exact (0 mismatched steps"), hil.out());
+    var metrics = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    assertEquals(300, metrics.path("steps").asInt(), metrics.toString());
+    assertTrue(Files.exists(dir.resolve("hil.png")));
+  }
+
+  @Test
+  void lqrAboutANonEquilibriumIsAFailureWithTheReason() {
+    Run r = run("design", "lqr", "--plant", "pendulum", "--dt", "0.02", "--x-ref", "1,0", "--out", dir.resolve("p.json").toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().startsWith("error: the reference [1.0, 0.0] with input [0.0] is not an equilibrium of pendulum"), r.err());
+  }
+
+  private static final Path LORENZ = Path.of("..", "modeling", "src", "test", "resources", "fixtures", "pysindy",
+      "lorenz_default");
+
+  @Test
+  void identifySindyPrintsPysindysEquationsAndWritesAModelFile() throws IOException {
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var expected = mapper.readTree(LORENZ.resolve("expected.json").toFile());
+    Path spec = dir.resolve("spec.json");
+    mapper.writeValue(spec.toFile(), expected.get("spec"));
+    Path model = dir.resolve("lorenz.json");
+    Run r = run("identify", "sindy", "--data", LORENZ.resolve("data.csv").toString(), "--spec", spec.toString(),
+        "--out", model.toString());
     assertEquals(0, r.code(), r.err());
-    assertTrue(Files.exists(out.resolve("cartpole-walls-prbs.csv")));
-    assertTrue(Files.exists(out.resolve("cartpole-walls-prbs.png")));
+    for (var eq : expected.get("equations")) {
+      assertTrue(r.out().contains(eq.asText()), "missing " + eq.asText() + " in\n" + r.out());
+    }
+    var file = mapper.readTree(model.toFile());
+    assertEquals("sindy", file.path("type").asText());
+    assertEquals(expected.get("feature_names"), file.get("feature_names"));
+  }
+
+  @Test
+  void identifySindyRefusesAnUnknownSpecKey() throws IOException {
+    Path spec = dir.resolve("spec.json");
+    Files.writeString(spec, "{\"library\": {\"type\": \"polynomial\", \"degre\": 3}}");
+    Run r = run("identify", "sindy", "--data", LORENZ.resolve("data.csv").toString(), "--spec", spec.toString(),
+        "--out", dir.resolve("m.json").toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().startsWith("error: ") && r.err().contains("degre"), r.err());
   }
 }

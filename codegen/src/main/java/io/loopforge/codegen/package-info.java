@@ -1,4 +1,15 @@
 /**
- * Code generation: C99 for Cortex-M4 microcontrollers and a bit-identical Java twin (JavaPoet) of models and controllers. Not built yet (issue: C and Java code generation).
+ * Code generation for models and controllers: C11 for Cortex-M4 microcontrollers ({@code <prefix>.h} +
+ * {@code <prefix>.c}, weights {@code static const float} in flash, no malloc, no global mutable state,
+ * error codes returned) and a Java twin (JavaPoet) that performs the same float32 operations in the same
+ * order, so the two agree bit for bit.
+ *
+ * <p>Entry points: {@link io.loopforge.codegen.ModelFile#read} loads any model file ({@code sindy},
+ * {@code relu-network}, {@code policy}); {@link io.loopforge.codegen.CodeGenerator#generate} turns it into
+ * {@link io.loopforge.codegen.GeneratedCode} under {@link io.loopforge.codegen.CodegenOptions}.
+ *
+ * <p>Float semantics of the generated code: IEEE-754 binary32, round to nearest, no contraction of
+ * {@code a + b * c} into a fused multiply-add (the C file turns contraction off for GCC and Clang and
+ * refuses {@code -ffast-math}), every sum evaluated left to right in the order the twin uses.
  */
 package io.loopforge.codegen;

@@ -1,4 +1,12 @@
 /**
- * Sparsification of learned dynamics: neuron gating (ReLU / identity / zero) under a ReLU budget, exact structural folding, pruning baselines and ensemble inclusion probabilities for SINDy. Not built yet (issue: ReLU network dynamics and their sparsification).
+ * Sparsification of ReLU network dynamics to a small ReLU budget, after Liu et al., "Model-Based
+ * Control with Sparse Neural Dynamics" (NeurIPS 2023): {@link io.loopforge.sparsify.GatedSparsifier}
+ * learns per neuron a choice of ReLU, identity or removal (straight-through Gumbel-softmax) under a
+ * decreasing budget schedule; {@link io.loopforge.sparsify.MagnitudePruning} is the neuron-norm
+ * baseline; results come as {@link io.loopforge.modeling.nn.ReluNetwork} with neuron kinds and in the
+ * exact folded form {@link io.loopforge.modeling.nn.FoldedReluNetwork} (only ReLU units, skip paths for
+ * the identities), which the MIP encoder and the C generator read.
+ * {@link io.loopforge.sparsify.SparsifyBenchmark} produces the comparison table with the small-dense
+ * baseline.
  */
 package io.loopforge.sparsify;

@@ -1,0 +1,159 @@
+package io.loopforge.cli;
+
+import io.loopforge.modeling.Dataset;
+import io.loopforge.modeling.io.CsvOptions;
+import io.loopforge.modeling.io.TrajectoryCsv;
+import io.loopforge.modeling.nn.MlpTrainer;
+import io.loopforge.modeling.nn.Normalization;
+import io.loopforge.modeling.nn.ReluNetwork;
+import io.loopforge.modeling.nn.ReluNetworkFile;
+import io.loopforge.modeling.nn.RolloutData;
+import io.loopforge.modeling.nn.RolloutMetrics;
+import io.loopforge.modeling.nn.TrainableMlp;
+import io.loopforge.modeling.nn.TrainingConfig;
+import io.loopforge.modeling.nn.TrainingListener;
+import io.loopforge.modeling.nn.TrainingResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code loopforge identify mlp}: train a ReLU network of the discrete-time dynamics on trajectory CSV
+ * data with a multi-step rollout loss and write the model file ({@code "type": "relu-network"}).
+ */
+@Command(
+    name = "mlp",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Train a ReLU network x[k+1] = f(x[k], u[k]) (or x[k] + f with --residual) on trajectory data and write"
+          + " its model file. The loss is the mean squared error of an open-loop rollout over --rollout steps"
+          + " from each measured state (states scaled by the spread of their increments or values);"
+          + " training uses Adam on minibatches, stops early on a validation part of the data and keeps the"
+          + " best epoch. The same data and --seed give the same network.",
+      ""
+    })
+final class IdentifyMlpCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--data", required = true, arity = "1..*", paramLabel = "FILE.csv",
+      description = "Trajectory CSV file(s): header t, states, inputs (u…); uniformly sampled.")
+  List<Path> data;
+
+  @Option(names = "--inputs", split = ",", paramLabel = "NAME",
+      description = "Input columns, comma-separated (default: the columns whose name starts with u).")
+  List<String> inputs;
+
+  @Option(names = "--out", required = true, paramLabel = "MODEL.json", description = "Where to write the model file.")
+  Path out;
+
+  @Option(names = "--hidden", split = ",", defaultValue = "64,64", paramLabel = "N",
+      description = "Hidden layer widths, comma-separated (default: ${DEFAULT-VALUE}).")
+  int[] hidden;
+
+  @Option(names = "--residual", description = "Learn the increment: x[k+1] = x[k] + f(x[k], u[k]).")
+  boolean residual;
+
+  @Option(names = "--rollout", defaultValue = "1", paramLabel = "H",
+      description = "Steps of the rollout loss (default: ${DEFAULT-VALUE}: one-step prediction).")
+  int rollout;
+
+  @Option(names = "--epochs", defaultValue = "100", paramLabel = "N", description = "Most epochs (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--learning-rate", defaultValue = "0.002", paramLabel = "LR",
+      description = "Adam step size, halved after --plateau epochs without progress (default: ${DEFAULT-VALUE}).")
+  double learningRate;
+
+  @Option(names = "--batch", defaultValue = "64", paramLabel = "N", description = "Rollout windows per minibatch (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--patience", defaultValue = "12", paramLabel = "N",
+      description = "Stop after N epochs without a 0.1 % better validation loss (default: ${DEFAULT-VALUE}).")
+  int patience;
+
+  @Option(names = "--plateau", defaultValue = "4", paramLabel = "N",
+      description = "Halve the learning rate after N epochs without progress; 0: never (default: ${DEFAULT-VALUE}).")
+  int plateau;
+
+  @Option(names = "--weight-decay", defaultValue = "0", paramLabel = "W",
+      description = "Decoupled weight decay, AdamW (default: ${DEFAULT-VALUE}).")
+  double weightDecay;
+
+  @Option(names = "--validation", defaultValue = "0.2", paramLabel = "F",
+      description = "Fraction of the data held out for validation: whole trajectories when there are 5 or more,"
+          + " else the end of each (default: ${DEFAULT-VALUE}).")
+  double validation;
+
+  @Option(names = "--eval-horizon", defaultValue = "10", paramLabel = "H",
+      description = "Horizon of the reported long-range validation MSE (default: ${DEFAULT-VALUE}).")
+  int evalHorizon;
+
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--threads", defaultValue = "2", paramLabel = "N",
+      description = "1 or 2; the result does not depend on it (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--quiet", description = "Do not print a line per epoch.")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    PrintWriter o = spec.commandLine().getOut();
+    if (hidden.length == 0) {
+      throw new CliException("--hidden needs at least one width, e.g. --hidden 64,64");
+    }
+    for (int h : hidden) {
+      if (h < 1) {
+        throw new CliException("--hidden widths must be ≥ 1, got " + h);
+      }
+    }
+    TrainingConfig config;
+    try {
+      config = TrainingConfig.builder().learningRate(learningRate).batchSize(batch).maxEpochs(epochs)
+          .patience(patience).plateauEpochs(plateau).weightDecay(weightDecay).seed(seed).threads(threads).build();
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage(), e);
+    }
+    CsvOptions options = inputs == null ? CsvOptions.defaults() : CsvOptions.builder().inputColumns(inputs).build();
+    Dataset dataset = TrajectoryCsv.readAll(data, options);
+    RolloutData train = RolloutData.of(dataset, rollout, validation);
+    RolloutData eval = RolloutData.of(dataset, evalHorizon, validation);
+    o.printf(Locale.ROOT, "%d trajectories, %d samples, states %s, inputs %s, dt %.6g s%n", dataset.size(),
+        dataset.sampleCount(), dataset.stateNames(), dataset.inputNames(), train.dt());
+    o.printf(Locale.ROOT, "%d training and %d validation windows of %d steps%n", train.trainingWindows(),
+        train.validationWindows(), rollout);
+    TrainableMlp net = TrainableMlp.random(dataset.stateNames(), dataset.inputNames(), train.dt(), hidden,
+        residual, Normalization.fromData(train, residual), seed);
+    TrainingResult result = new MlpTrainer(config).train(net, train, quiet ? TrainingListener.NONE : progress(o));
+    ReluNetwork model = net.toNetwork();
+    double[] mse = RolloutMetrics.mseByStep(model, eval, validation > 0, train.stateStd());
+    o.printf(Locale.ROOT, "best epoch %d of %d (%s), %.1f s%n", result.bestEpoch(), result.epochs(),
+        result.stoppedEarly() ? "stopped early" : "epoch limit", result.seconds());
+    o.printf(Locale.ROOT, "%s: %d ReLUs, %d parameters%n", model, model.reluCount(), model.parameterCount());
+    o.printf(Locale.ROOT, "%s MSE (states / their std): 1-step %.4g, %d-step %.4g%n",
+        validation > 0 ? "validation" : "training", mse[0], evalHorizon, mse[evalHorizon - 1]);
+    ReluNetworkFile.write(model, out);
+    o.println("model written to " + out);
+    o.flush();
+    return 0;
+  }
+
+  /** Prints one line per epoch. */
+  static TrainingListener progress(PrintWriter o) {
+    return r -> {
+      o.printf(Locale.ROOT, "epoch %d/%d  training loss %.4g  validation loss %.4g  learning rate %.2g  %.0f s%s%n",
+          r.epoch(), r.maxEpochs(), r.trainingLoss(), r.validationLoss(), r.learningRate(), r.elapsedSeconds(),
+          r.improved() ? "  *" : "");
+      o.flush();
+    };
+  }
+}

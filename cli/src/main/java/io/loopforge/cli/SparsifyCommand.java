@@ -1,0 +1,310 @@
+package io.loopforge.cli;
+
+import io.loopforge.modeling.Dataset;
+import io.loopforge.modeling.DynamicsModel;
+import io.loopforge.modeling.io.CsvOptions;
+import io.loopforge.modeling.io.TrajectoryCsv;
+import io.loopforge.modeling.nn.FoldedReluNetwork;
+import io.loopforge.modeling.nn.ReluNetwork;
+import io.loopforge.modeling.nn.ReluNetworkFile;
+import io.loopforge.modeling.nn.RolloutData;
+import io.loopforge.modeling.nn.RolloutMetrics;
+import io.loopforge.modeling.nn.TrainingConfig;
+import io.loopforge.sparsify.GatedSparsifier;
+import io.loopforge.sparsify.MagnitudePruning;
+import io.loopforge.sparsify.SparsificationResult;
+import io.loopforge.sparsify.SparsifyBenchmark;
+import io.loopforge.sparsify.SparsifyConfig;
+import io.loopforge.sparsify.SparsifyException;
+import io.loopforge.sparsify.SparsifyListener;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code loopforge sparsify}: reduce a dense ReLU network to a ReLU budget (neurons become ReLU, identity
+ * or removed) and write the result in folded form; {@code loopforge sparsify benchmark} produces the
+ * comparison table of docs/benchmarks-sparsify.md.
+ */
+@Command(
+    name = "sparsify",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Sparsify a ReLU network (from 'identify mlp') to at most --relu-budget ReLUs, so that a mixed-integer"
+          + " planner needs few binaries: every hidden neuron becomes ReLU, identity or removed, chosen by"
+          + " learned gates (straight-through Gumbel-softmax) over a schedule of shrinking budgets with"
+          + " fine-tuning in between (Liu et al., NeurIPS 2023). --method magnitude prunes by neuron norm"
+          + " instead (baseline). Prints ReLUs, parameters and validation MSE before and after; writes the"
+          + " folded network (ReLU units plus affine skip paths, identical function).",
+      ""
+    },
+    subcommands = SparsifyCommand.Benchmark.class)
+final class SparsifyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", paramLabel = "MODEL.json", description = "The dense network (required).")
+  Path model;
+
+  @Option(names = "--data", arity = "1..*", paramLabel = "FILE.csv",
+      description = "Trajectory CSV file(s) with the network's states and inputs (required).")
+  List<Path> data;
+
+  @Option(names = "--inputs", split = ",", paramLabel = "NAME",
+      description = "Input columns, comma-separated (default: the columns whose name starts with u).")
+  List<String> inputs;
+
+  @Option(names = "--relu-budget", paramLabel = "N", description = "Most ReLUs left (required).")
+  Integer budget;
+
+  @Option(names = "--out", paramLabel = "MODEL.json", description = "Where to write the sparse network (required).")
+  Path out;
+
+  @Option(names = "--layout", defaultValue = "folded", paramLabel = "L",
+      description = "folded (ReLU units plus skip paths, for MIP and C) or mlp (the network with its neuron"
+          + " kinds) (default: ${DEFAULT-VALUE}).")
+  String layout;
+
+  @Option(names = "--method", defaultValue = "gated", paramLabel = "M",
+      description = "gated or magnitude (default: ${DEFAULT-VALUE}).")
+  String method;
+
+  @Option(names = "--schedule", split = ",", paramLabel = "N",
+      description = "Budgets of the stages, decreasing, ending with --relu-budget (default: halving from half"
+          + " the network's ReLUs).")
+  int[] schedule;
+
+  @Option(names = "--rollout", defaultValue = "5", paramLabel = "H",
+      description = "Steps of the rollout loss (default: ${DEFAULT-VALUE}).")
+  int rollout;
+
+  @Option(names = "--eval-horizon", defaultValue = "10", paramLabel = "H",
+      description = "Horizon of the reported long-range MSE (default: ${DEFAULT-VALUE}).")
+  int evalHorizon;
+
+  @Option(names = "--warmup-epochs", defaultValue = "3", paramLabel = "N",
+      description = "Gated epochs with every choice open (default: ${DEFAULT-VALUE}).")
+  int warmupEpochs;
+
+  @Option(names = "--gate-epochs", defaultValue = "4", paramLabel = "N",
+      description = "Gated epochs per stage (default: ${DEFAULT-VALUE}).")
+  int gateEpochs;
+
+  @Option(names = "--fine-tune-epochs", defaultValue = "60", paramLabel = "N",
+      description = "Most fine-tuning epochs per stage, early stopping (default: ${DEFAULT-VALUE}).")
+  int fineTuneEpochs;
+
+  @Option(names = "--gated-learning-rate", defaultValue = "0.0001", paramLabel = "LR",
+      description = "Weights' step size during gated training (default: ${DEFAULT-VALUE}).")
+  double gatedLearningRate;
+
+  @Option(names = "--gate-learning-rate", defaultValue = "0.003", paramLabel = "LR",
+      description = "Step size of the gate logits (default: ${DEFAULT-VALUE}).")
+  double gateLearningRate;
+
+  @Option(names = "--fine-tune-learning-rate", defaultValue = "0.002", paramLabel = "LR",
+      description = "Initial step size of fine-tuning, halved on plateaus (default: ${DEFAULT-VALUE}).")
+  double fineTuneLearningRate;
+
+  @Option(names = "--temperature", defaultValue = "0.5", paramLabel = "T",
+      description = "Gumbel-softmax temperature (default: ${DEFAULT-VALUE}).")
+  double temperature;
+
+  @Option(names = "--identity-penalty", defaultValue = "0.001", paramLabel = "P",
+      description = "Penalty per identity neuron, relative to the dense validation loss (default: ${DEFAULT-VALUE}).")
+  double identityPenalty;
+
+  @Option(names = "--relu-penalty", defaultValue = "0.001", paramLabel = "P",
+      description = "Penalty per ReLU neuron, relative to the dense validation loss (default: ${DEFAULT-VALUE}).")
+  double reluPenalty;
+
+  @Option(names = "--l1", defaultValue = "0", paramLabel = "W", description = "L1 penalty on the weights (default: ${DEFAULT-VALUE}).")
+  double l1;
+
+  @Option(names = "--batch", defaultValue = "64", paramLabel = "N", description = "Windows per minibatch (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--validation", defaultValue = "0.2", paramLabel = "F",
+      description = "Held-out fraction of the data, as in identify mlp (default: ${DEFAULT-VALUE}).")
+  double validation;
+
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--threads", defaultValue = "2", paramLabel = "N", description = "1 or 2 (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--quiet", description = "Do not print a line per epoch.")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    PrintWriter o = spec.commandLine().getOut();
+    require(model, "--model MODEL.json");
+    require(data, "--data FILE.csv");
+    require(budget, "--relu-budget N");
+    require(out, "--out MODEL.json");
+    if (!layout.equals("folded") && !layout.equals("mlp")) {
+      throw new CliException("--layout must be folded or mlp, got " + layout);
+    }
+    if (!method.equals("gated") && !method.equals("magnitude")) {
+      throw new CliException("--method must be gated or magnitude, got " + method);
+    }
+    if (budget < 0) {
+      throw new CliException("--relu-budget must be ≥ 0, got " + budget);
+    }
+    ReluNetwork dense = ReluNetworkFile.readMlp(model);
+    if (budget > dense.reluCount()) {
+      throw new CliException("--relu-budget " + budget + " is larger than the network in " + model + ", which has "
+          + dense.reluCount() + " ReLUs; choose at most " + dense.reluCount());
+    }
+    CsvOptions options = inputs == null ? CsvOptions.defaults() : CsvOptions.builder().inputColumns(inputs).build();
+    Dataset dataset = TrajectoryCsv.readAll(data, options);
+    if (!dataset.stateNames().equals(dense.stateNames()) || !dataset.inputNames().equals(dense.inputNames())) {
+      throw new CliException("the network in " + model + " has states " + dense.stateNames() + " and inputs "
+          + dense.inputNames() + ", but " + data.get(0) + " has states " + dataset.stateNames() + " and inputs "
+          + dataset.inputNames() + "; use data with the network's columns (or --inputs)");
+    }
+    RolloutData train = RolloutData.of(dataset, rollout, validation);
+    RolloutData eval = RolloutData.of(dataset, evalHorizon, validation);
+    double[] scale = train.stateStd();
+    int[] stages = schedule != null ? schedule : SparsifyConfig.halvingSchedule(dense.reluCount(), budget);
+    if (stages[stages.length - 1] != budget) {
+      throw new CliException("--schedule " + Arrays.toString(stages) + " must end with --relu-budget " + budget);
+    }
+    SparsificationResult result;
+    try {
+      TrainingConfig training = TrainingConfig.builder().batchSize(batch).l1Penalty(l1).patience(12)
+          .plateauEpochs(4).seed(seed).threads(threads).build();
+      SparsifyConfig config = SparsifyConfig.builder(stages).warmupEpochs(warmupEpochs).gateEpochs(gateEpochs)
+          .fineTuneEpochs(fineTuneEpochs).fineTuneLearningRate(fineTuneLearningRate)
+          .gatedLearningRate(gatedLearningRate).gateLearningRate(gateLearningRate).temperature(temperature)
+          .identityPenalty(identityPenalty).reluPenalty(reluPenalty).training(training).build();
+      SparsifyListener listener = listener(o);
+      result = method.equals("gated")
+          ? new GatedSparsifier(config).run(dense, train, listener)
+          : new MagnitudePruning(config).run(dense, train, listener);
+    } catch (SparsifyException | IllegalArgumentException e) {
+      throw new CliException(e.getMessage(), e);
+    }
+    SparsificationResult.Stage last = result.last();
+    FoldedReluNetwork folded = last.folded();
+    boolean onValidation = validation > 0;
+    o.printf(Locale.ROOT, "%-8s %6s %11s %14s %14s%n", "", "ReLUs", "parameters", "1-step MSE",
+        evalHorizon + "-step MSE");
+    row(o, "before", dense.reluCount(), dense.parameterCount(), dense, eval, onValidation, scale);
+    row(o, "after", folded.reluCount(), folded.nonzeroParameterCount(), folded, eval, onValidation, scale);
+    o.printf(Locale.ROOT, "(MSE of states divided by their std, on the %s data; after: non-zero parameters of"
+        + " the folded network; %.0f s)%n", onValidation ? "validation" : "training", last.seconds());
+    if (layout.equals("folded")) {
+      ReluNetworkFile.write(folded, out);
+    } else {
+      ReluNetworkFile.write(last.network(), out);
+    }
+    o.println("sparse network (" + layout + ") written to " + out);
+    o.flush();
+    return 0;
+  }
+
+  private static void row(PrintWriter o, String label, int relus, int params, DynamicsModel m, RolloutData eval,
+      boolean validation, double[] scale) {
+    double[] mse = RolloutMetrics.mseByStep(m, eval, validation, scale);
+    o.printf(Locale.ROOT, "%-8s %6d %11d %14.4g %14.4g%n", label, relus, params, mse[0], mse[mse.length - 1]);
+  }
+
+  private static void require(Object value, String option) {
+    if (value == null) {
+      throw new CliException("missing " + option + " (see loopforge sparsify --help)");
+    }
+  }
+
+  private SparsifyListener listener(PrintWriter o) {
+    return new SparsifyListener() {
+      @Override
+      public void onEpoch(EpochReport r) {
+        if (!quiet) {
+          IdentifyMlpCommand.progress(o).onEpoch(r);
+        }
+      }
+
+      @Override
+      public void onPhase(String description) {
+        o.println(description);
+        o.flush();
+      }
+    };
+  }
+
+  /** {@code loopforge sparsify benchmark}: the comparison table of gated, magnitude and small-dense. */
+  @Command(
+      name = "benchmark",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Simulate cartpole-walls and pendulum data (24 000 transitions each), train a dense 64-64 residual"
+            + " network, then compare at 32, 16, 8 and 4 ReLUs: gated sparsification, magnitude pruning and a"
+            + " small dense network trained from scratch, by 1-step and 10-step validation MSE and time."
+            + " Writes a Markdown table. Takes tens of minutes on 2 cores; --quick takes seconds.",
+        ""
+      })
+  static final class Benchmark implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--out", paramLabel = "FILE.md", description = "Also write the table to this file.")
+    Path out;
+
+    @Option(names = "--plants", split = ",", paramLabel = "NAME",
+        description = "Catalog plants (default: cartpole-walls,pendulum).")
+    List<String> plants;
+
+    @Option(names = "--quick", description = "A tiny configuration (smoke test).")
+    boolean quick;
+
+    @Override
+    public Integer call() throws IOException {
+      PrintWriter o = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      SparsifyBenchmark.Options options = quick ? SparsifyBenchmark.Options.quick()
+          : SparsifyBenchmark.Options.standard();
+      if (plants != null) {
+        options = options.withPlants(plants);
+      }
+      SparsifyListener progress = new SparsifyListener() {
+        @Override
+        public void onEpoch(EpochReport r) {}
+
+        @Override
+        public void onPhase(String d) {
+          err.println(d);
+          err.flush();
+        }
+      };
+      long t0 = System.nanoTime();
+      List<SparsifyBenchmark.PlantReport> reports = new ArrayList<>();
+      try {
+        for (String p : options.plants()) {
+          reports.add(SparsifyBenchmark.run(p, options, progress));
+        }
+      } catch (SparsifyException e) {
+        throw new CliException(e.getMessage(), e);
+      }
+      String md = SparsifyBenchmark.markdown(reports, options, (System.nanoTime() - t0) * 1e-9);
+      o.print(md);
+      o.flush();
+      if (out != null) {
+        Files.writeString(out, md, StandardCharsets.UTF_8);
+      }
+      return 0;
+    }
+  }
+}
