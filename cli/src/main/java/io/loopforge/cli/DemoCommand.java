@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    header = "Run the whole pipeline on a built-in plant.",
     description = {
       "Run the Loopforge pipeline end to end on a built-in plant:",
       "data -> SINDy model -> controller on the learned model -> C + Java twin -> Cortex-M4 firmware",

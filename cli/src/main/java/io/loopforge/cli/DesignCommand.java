@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "design",
     mixinStandardHelpOptions = true,
+    header = "Design a controller: lqr.",
     description = "Design a controller and save it as a policy model file (see the subcommands).",
     subcommands = {DesignLqrCommand.class})
 final class DesignCommand implements Runnable {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "lqr",
     mixinStandardHelpOptions = true,
+    header = "Design a discrete-time LQR and save it as a policy.",
     description = {
       "Design a discrete-time LQR on the plant's linearisation at the reference (exact Jacobians,",
       "zero-order hold at DT, Riccati equation) and save u = sat(u_ref - K (x - x_ref)) as a policy",

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "firmware",
     mixinStandardHelpOptions = true,
+    header = "Build Cortex-M4 firmware for a controller and print its size.",
     description = {
       "Build Cortex-M4 HIL firmware (board support + controller + lock-step HIL application) with",
       "arm-none-eabi-gcc and print flash/RAM use against the target's budget.",

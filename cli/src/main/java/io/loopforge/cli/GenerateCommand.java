@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "generate",
     mixinStandardHelpOptions = true,
+    header = "Generate C and the bit-identical Java twin of a model file.",
     description = {
       "Generate C11 (<prefix>.h, <prefix>.c) and the bit-identical Java twin for a",
       "model file: a SINDy model, a ReLU network or a policy (controller). C files",

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "hil",
     mixinStandardHelpOptions = true,
+    header = "Run a firmware in closed loop with a plant under QEMU.",
     description = {
       "Hardware-in-the-loop under QEMU: run the firmware's controller in lock-step with a simulation of a",
       "built-in plant and write the metrics (steps/s, instructions per control step, closed-loop cost,",

@@ -8,8 +8,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "identify",
     mixinStandardHelpOptions = true,
+    header = "Learn a dynamics model from data: sindy or mlp.",
     description = "Learn a dynamics model from data (see the subcommands).",
-    subcommands = {IdentifySindyCommand.class})
+    subcommands = {IdentifySindyCommand.class, IdentifyMlpCommand.class})
 final class IdentifyCommand implements Runnable {
   @Spec CommandSpec spec;
 

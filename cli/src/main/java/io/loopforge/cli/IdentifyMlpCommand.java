@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "mlp",
     mixinStandardHelpOptions = true,
+    header = "Train a ReLU network model of the dynamics.",
     sortOptions = false,
     description = {
       "Train a ReLU network x[k+1] = f(x[k], u[k]) (or x[k] + f with --residual) on trajectory data and write"

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sindy",
     mixinStandardHelpOptions = true,
+    header = "Fit a SINDy model (PySINDy parity) and print its equations.",
     sortOptions = false,
     description = {
       "Fit a SINDy model to trajectory data (same data and settings as PySINDy give the same model), print"

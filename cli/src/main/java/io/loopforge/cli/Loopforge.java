@@ -24,6 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
       FirmwareCommand.class,
       HilCommand.class,
       GenerateCommand.class,
+      SparsifyCommand.class,
       DesignCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
@@ -33,7 +34,7 @@ public final class Loopforge implements Runnable {
   private static final Set<String> USER_ERRORS =
       Set.of(ModelingException.class.getName(), io.loopforge.mpc.MpcException.class.getName(),
           io.loopforge.codegen.CodegenException.class.getName(), io.loopforge.targets.TargetException.class.getName(),
-          io.loopforge.hil.HilException.class.getName());
+          io.loopforge.hil.HilException.class.getName(), io.loopforge.sparsify.SparsifyException.class.getName());
 
   @Spec CommandSpec spec;
 

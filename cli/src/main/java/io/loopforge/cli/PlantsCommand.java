@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "plants",
     mixinStandardHelpOptions = true,
+    header = "List the built-in benchmark plants.",
     description = "List the built-in benchmark plants: states, inputs, input bounds, parameters, default task.")
 final class PlantsCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "simulate",
     mixinStandardHelpOptions = true,
+    header = "Simulate a plant under an excitation signal; write CSV (and a plot).",
     description = {
       "Simulate a built-in plant under an excitation signal and write the trajectory as CSV",
       "(header t,<states>,<inputs>; one row per step, the input held over the step).",

@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sparsify",
     mixinStandardHelpOptions = true,
+    header = "Cut a ReLU network down to a ReLU budget.",
     sortOptions = false,
     description = {
       "Sparsify a ReLU network (from 'identify mlp') to at most --relu-budget ReLUs, so that a mixed-integer"
