@@ -124,7 +124,7 @@ final class IdentifyMlpCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage(), e);
     }
-    CsvOptions options = inputs == null ? CsvOptions.defaults() : CsvOptions.builder().inputColumns(inputs).build();
+    CsvOptions options = DataFiles.options(data, inputs, spec.commandLine().getOut());
     Dataset dataset = TrajectoryCsv.readAll(data, options);
     RolloutData train = RolloutData.of(dataset, rollout, validation);
     RolloutData eval = RolloutData.of(dataset, evalHorizon, validation);

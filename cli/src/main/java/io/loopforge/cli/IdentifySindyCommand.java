@@ -126,7 +126,7 @@ final class IdentifySindyCommand implements Callable<Integer> {
     String source = specFile == null ? "the command line" : specFile + " with the command-line flags";
     SindySpec sindySpec = SindySpec.fromJson(json, source);
 
-    CsvOptions options = inputs == null ? CsvOptions.defaults() : CsvOptions.builder().inputColumns(inputs).build();
+    CsvOptions options = DataFiles.options(data, inputs, spec.commandLine().getOut());
     Dataset dataset = TrajectoryCsv.readAll(data, options);
     SindyModel model = sindySpec.toSindy().fit(dataset);
 

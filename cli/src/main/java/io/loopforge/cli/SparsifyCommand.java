@@ -170,7 +170,7 @@ final class SparsifyCommand implements Callable<Integer> {
       throw new CliException("--relu-budget " + budget + " is larger than the network in " + model + ", which has "
           + dense.reluCount() + " ReLUs; choose at most " + dense.reluCount());
     }
-    CsvOptions options = inputs == null ? CsvOptions.defaults() : CsvOptions.builder().inputColumns(inputs).build();
+    CsvOptions options = DataFiles.options(data, inputs, spec.commandLine().getOut());
     Dataset dataset = TrajectoryCsv.readAll(data, options);
     if (!dataset.stateNames().equals(dense.stateNames()) || !dataset.inputNames().equals(dense.inputNames())) {
       throw new CliException("the network in " + model + " has states " + dense.stateNames() + " and inputs "

@@ -206,4 +206,18 @@ class LoopforgeTest {
     assertEquals(1, r.code());
     assertTrue(r.err().startsWith("error: ") && r.err().contains("degre"), r.err());
   }
+
+  @Test
+  void dataWrittenBySimulateIsReadBackWithThePlantsInputs() throws IOException {
+    Path csv = dir.resolve("p.csv");
+    assertEquals(0, run("simulate", "--plant", "pendulum", "--excitation", "multisine", "--steps", "2000", "--dt", "0.01",
+        "--x0", "2.5,0", "--out", csv.toString()).code());
+    Path model = dir.resolve("m.json");
+    Run r = run("identify", "sindy", "--data", csv.toString(), "--degree", "1", "--out", model.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("inputs: torque (the columns of the built-in plant pendulum"), r.out());
+    assertTrue(!r.out().contains("(torque)'"), "torque is an input, not a state:\n" + r.out());
+    var file = new com.fasterxml.jackson.databind.ObjectMapper().readTree(model.toFile());
+    assertEquals("[\"torque\"]", file.get("input_names").toString());
+  }
 }
