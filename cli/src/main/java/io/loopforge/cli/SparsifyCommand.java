@@ -255,7 +255,7 @@ final class SparsifyCommand implements Callable<Integer> {
         "Simulate cartpole-walls and pendulum data (24 000 transitions each), train a dense 64-64 residual"
             + " network, then compare at 32, 16, 8 and 4 ReLUs: gated sparsification, magnitude pruning and a"
             + " small dense network trained from scratch, by 1-step and 10-step validation MSE and time."
-            + " Writes a Markdown table. Takes tens of minutes on 2 cores; --quick takes seconds.",
+            + " Writes a Markdown table. About 11 minutes on 2 cores; --quick takes seconds.",
         ""
       })
   static final class Benchmark implements Callable<Integer> {

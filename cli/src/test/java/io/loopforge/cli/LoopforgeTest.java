@@ -220,4 +220,35 @@ class LoopforgeTest {
     var file = new com.fasterxml.jackson.databind.ObjectMapper().readTree(model.toFile());
     assertEquals("[\"torque\"]", file.get("input_names").toString());
   }
+
+  @Test
+  void mlpIsTrainedThenSparsifiedToABudgetFromTheCommandLine() throws IOException {
+    Path csv = dir.resolve("msd.csv");
+    assertEquals(0, run("simulate", "--plant", "mass-spring-damper", "--excitation", "random-steps", "--steps", "1500",
+        "--dt", "0.05", "--out", csv.toString()).code());
+    Path dense = dir.resolve("dense.json");
+    Run train = run("identify", "mlp", "--data", csv.toString(), "--hidden", "16,16", "--residual", "--rollout", "3",
+        "--epochs", "8", "--out", dense.toString());
+    assertEquals(0, train.code(), train.err());
+    assertTrue(train.out().contains("inputs: force (the columns of the built-in plant mass-spring-damper"), train.out());
+    Path sparse = dir.resolve("sparse.json");
+    Run cut = run("sparsify", "--model", dense.toString(), "--data", csv.toString(), "--relu-budget", "4",
+        "--schedule", "16,8,4", "--warmup-epochs", "1", "--gate-epochs", "1", "--fine-tune-epochs", "2", "--quiet",
+        "--out", sparse.toString());
+    assertEquals(0, cut.code(), cut.err());
+    var file = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sparse.toFile());
+    assertEquals("relu-network", file.path("type").asText());
+    assertEquals("folded", file.path("layout").asText());
+    int relus = 0;
+    for (var layer : file.path("relu_layers")) {
+      relus += layer.path("biases").size();
+    }
+    assertTrue(relus > 0 && relus <= 4, "ReLUs left: " + relus + " in " + file);
+    assertTrue(cut.out().matches("(?s).*after\\s+" + relus + "\\s.*"), cut.out());
+
+    Run tooMany = run("sparsify", "--model", dense.toString(), "--data", csv.toString(), "--relu-budget", "40",
+        "--out", dir.resolve("x.json").toString());
+    assertEquals(1, tooMany.code());
+    assertTrue(tooMany.err().contains("--relu-budget 40 is larger than the network in"), tooMany.err());
+  }
 }
