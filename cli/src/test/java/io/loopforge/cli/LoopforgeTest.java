@@ -251,4 +251,25 @@ class LoopforgeTest {
     assertEquals(1, tooMany.code());
     assertTrue(tooMany.err().contains("--relu-budget 40 is larger than the network in"), tooMany.err());
   }
+
+  @Test
+  void generateWritesCAndJavaAndRefusesABadModelFile() throws IOException {
+    Path policy = dir.resolve("msd_lqr.json");
+    assertEquals(0, run("design", "lqr", "--plant", "mass-spring-damper", "--dt", "0.01", "--out", policy.toString()).code());
+    Path out = dir.resolve("gen");
+    Run r = run("generate", "--model", policy.toString(), "--lang", "c,java", "--prefix", "msd", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    String header = Files.readString(out.resolve("msd.h"));
+    assertTrue(header.contains("#define MSD_NX 2") && header.contains("int msd_control(const float *state"), header);
+    assertTrue(Files.exists(out.resolve("msd.c")));
+    try (var files = Files.walk(out)) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().equals("Msd.java")), "no Java twin under " + out);
+    }
+
+    Path broken = dir.resolve("broken.json");
+    Files.writeString(broken, Files.readString(policy).replace("\"policy\"", "\"polcy\""));
+    Run bad = run("generate", "--model", broken.toString(), "--lang", "c", "--out", out.toString());
+    assertEquals(1, bad.code());
+    assertTrue(bad.err().startsWith("error: ") && bad.err().contains("broken.json") && bad.err().contains("polcy"), bad.err());
+  }
 }
