@@ -173,6 +173,7 @@ public final class ReluNetworkFile {
   private static final class Reader {
     private final String source;
     private final JsonNode root;
+    private final DenseLayersReader layers;
 
     Reader(Path file) {
       this(readText(file), file.toString());
@@ -180,6 +181,7 @@ public final class ReluNetworkFile {
 
     Reader(String json, String source) {
       this.source = source;
+      this.layers = new DenseLayersReader(source, "the states and inputs", "state", false);
       try {
         this.root = MAPPER.readTree(json);
       } catch (JsonProcessingException e) {
@@ -266,32 +268,11 @@ public final class ReluNetworkFile {
     }
 
     int integer(JsonNode node, String key, String where) {
-      JsonNode v = node.get(key);
-      if (v == null || !v.canConvertToInt() || !v.isIntegralNumber() || v.intValue() < 0) {
-        throw fail(v == null ? "missing key '" + where + "." + key + "'"
-            : "key '" + where + "." + key + "' must be a non-negative integer");
-      }
-      return v.intValue();
+      return layers.integer(node, key, where);
     }
 
     double[] numbers(JsonNode node, String key, String where, int expected) {
-      JsonNode v = node.get(key);
-      if (v == null || !v.isArray()) {
-        throw fail(v == null ? "missing key '" + where + "." + key + "'"
-            : "key '" + where + "." + key + "' must be an array of numbers");
-      }
-      if (v.size() != expected) {
-        throw fail("key '" + where + "." + key + "' has " + v.size() + " values, expected " + expected);
-      }
-      double[] d = new double[expected];
-      for (int i = 0; i < expected; i++) {
-        JsonNode n = v.get(i);
-        if (!n.isNumber()) {
-          throw fail("key '" + where + "." + key + "[" + i + "]' is not a number");
-        }
-        d[i] = n.doubleValue();
-      }
-      return d;
+      return layers.numbers(node, key, where, expected);
     }
 
     ReluNetwork mlp() {
@@ -301,52 +282,7 @@ public final class ReluNetworkFile {
         throw fail("key 'state_names' is empty");
       }
       ReluNetwork.Builder b = ReluNetwork.builder(states, inputs, dt()).residual(residual());
-      JsonNode layers = root.get("layers");
-      if (layers == null || !layers.isArray() || layers.size() == 0) {
-        throw fail(layers == null ? "missing key 'layers'" : "key 'layers' must be a non-empty array");
-      }
-      int width = states.size() + inputs.size();
-      for (int l = 0; l < layers.size(); l++) {
-        String where = "layers[" + l + "]";
-        JsonNode layer = layers.get(l);
-        int cols = integer(layer, "inputs", where);
-        int rows = integer(layer, "outputs", where);
-        if (cols != width) {
-          throw fail("key '" + where + ".inputs' is " + cols + ", but the previous layer has " + width
-              + " outputs" + (l == 0 ? " (the states and inputs)" : ""));
-        }
-        boolean output = l == layers.size() - 1;
-        if (output && rows != states.size()) {
-          throw fail("key '" + where + ".outputs' is " + rows + ", the output layer needs one per state ("
-              + states.size() + ")");
-        }
-        if (rows == 0) {
-          throw fail("key '" + where + ".outputs' is 0");
-        }
-        double[] w = numbers(layer, "weights", where, rows * cols);
-        double[] bias = numbers(layer, "biases", where, rows);
-        if (output) {
-          b.output(w, bias);
-        } else {
-          JsonNode kn = layer.get("kinds");
-          if (kn == null || !kn.isArray()) {
-            throw fail(kn == null ? "missing key '" + where + ".kinds'" : "key '" + where + ".kinds' must be an array");
-          }
-          if (kn.size() != rows) {
-            throw fail("key '" + where + ".kinds' has " + kn.size() + " values, expected " + rows);
-          }
-          NeuronKind[] kinds = new NeuronKind[rows];
-          for (int i = 0; i < rows; i++) {
-            kinds[i] = NeuronKind.fromFileName(kn.get(i).asText());
-            if (kinds[i] == null) {
-              throw fail("key '" + where + ".kinds[" + i + "]' is '" + kn.get(i).asText()
-                  + "', expected 'relu', 'identity' or 'zero'");
-            }
-          }
-          b.addHiddenLayer(w, bias, kinds);
-        }
-        width = rows;
-      }
+      layers.read(root.get("layers"), b.layers());
       return b.build();
     }
 

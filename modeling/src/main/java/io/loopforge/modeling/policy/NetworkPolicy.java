@@ -1,7 +1,7 @@
 package io.loopforge.modeling.policy;
 
+import io.loopforge.modeling.nn.DenseLayers;
 import io.loopforge.modeling.nn.NeuronKind;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -25,36 +25,22 @@ public final class NetworkPolicy implements Policy {
   private final List<String> inputNames;
   private final List<String> referenceNames;
   private final double dt;
-  private final int[] widths;
-  private final double[][] weights;
-  private final double[][] biases;
-  private final NeuronKind[][] kinds;
+  private final DenseLayers layers;
   private final InputBounds bounds;
-  private final ThreadLocal<double[][]> scratch;
+  private final ThreadLocal<double[]> scratch;
 
   private NetworkPolicy(Builder b) {
     this.stateNames = b.stateNames;
     this.inputNames = b.inputNames;
     this.referenceNames = b.referenceNames;
     this.dt = b.dt;
-    if (!b.hasOutput) {
-      throw new IllegalStateException("the output layer is not set");
-    }
-    int layers = b.weights.size();
-    this.widths = new int[layers + 1];
-    this.weights = b.weights.toArray(new double[0][]);
-    this.biases = b.biases.toArray(new double[0][]);
-    this.kinds = b.kinds.toArray(new NeuronKind[0][]);
-    widths[0] = stateNames.size() + referenceNames.size();
-    for (int l = 0; l < layers; l++) {
-      widths[l + 1] = biases[l].length;
-    }
+    this.layers = b.layers.build();
     this.bounds = b.bounds == null ? InputBounds.unbounded(inputNames.size()) : b.bounds;
     if (bounds.size() != inputNames.size()) {
       throw new IllegalArgumentException("bounds for " + bounds.size() + " inputs, the policy has " + inputNames.size());
     }
-    int maxWidth = Arrays.stream(widths).max().orElse(1);
-    this.scratch = ThreadLocal.withInitial(() -> new double[][] {new double[maxWidth], new double[maxWidth], new double[maxWidth]});
+    int n0 = layers.inputWidth();
+    this.scratch = ThreadLocal.withInitial(() -> new double[n0]);
   }
 
   /** Starts a network policy; add hidden layers in order, then the output layer. */
@@ -90,65 +76,40 @@ public final class NetworkPolicy implements Policy {
 
   /** Number of weight layers, hidden plus output. */
   public int layerCount() {
-    return weights.length;
+    return layers.layerCount();
   }
 
   public int hiddenLayerCount() {
-    return weights.length - 1;
+    return layers.hiddenLayerCount();
   }
 
   /** Width of the network input, {@code nx + nr}. */
   public int inputWidth() {
-    return widths[0];
+    return layers.inputWidth();
   }
 
   /** Number of outputs of weight layer {@code layer} (the last one has {@code nu}). */
   public int width(int layer) {
-    return widths[layer + 1];
+    return layers.width(layer);
   }
 
   /** Row-major weights of layer {@code layer}. */
   public double[] weights(int layer) {
-    return weights[layer].clone();
+    return layers.weights(layer);
   }
 
   public double[] biases(int layer) {
-    return biases[layer].clone();
+    return layers.biases(layer);
   }
 
   /** Kinds of the neurons of hidden layer {@code layer}. */
   public NeuronKind[] kinds(int layer) {
-    return kinds[layer].clone();
+    return layers.kinds(layer);
   }
 
   /** The network output before saturation for {@code z = [x; reference]}, into {@code out} (nu values). */
   public void evaluate(double[] z, double[] out) {
-    double[][] s = scratch.get();
-    double[] a = s[0];
-    double[] y = s[1];
-    System.arraycopy(z, 0, a, 0, widths[0]);
-    int last = weights.length - 1;
-    for (int l = 0; l <= last; l++) {
-      double[] w = weights[l];
-      int rows = widths[l + 1];
-      int cols = widths[l];
-      for (int r = 0; r < rows; r++) {
-        double acc = biases[l][r];
-        int off = r * cols;
-        for (int c = 0; c < cols; c++) {
-          acc += w[off + c] * a[c];
-        }
-        y[r] = acc;
-      }
-      if (l == last) {
-        System.arraycopy(y, 0, out, 0, rows);
-      } else {
-        NeuronKind[] k = kinds[l];
-        for (int r = 0; r < rows; r++) {
-          a[r] = k[r] == NeuronKind.IDENTITY ? y[r] : (k[r] == NeuronKind.RELU && y[r] > 0 ? y[r] : 0.0);
-        }
-      }
-    }
+    layers.evaluate(z, out);
   }
 
   @Override
@@ -159,10 +120,10 @@ public final class NetworkPolicy implements Policy {
           + " and input " + inputNames.size() + " values, got " + x.length + ", " + reference.length + " and "
           + u.length);
     }
-    double[] z = scratch.get()[2];
+    double[] z = scratch.get();
     System.arraycopy(x, 0, z, 0, nx);
     System.arraycopy(reference, 0, z, nx, reference.length);
-    evaluate(z, u);
+    layers.evaluate(z, u);
     for (int i = 0; i < u.length; i++) {
       u[i] = bounds.clamp(i, u[i]);
     }
@@ -176,18 +137,17 @@ public final class NetworkPolicy implements Policy {
     NetworkPolicy n = (NetworkPolicy) o;
     return stateNames.equals(n.stateNames) && inputNames.equals(n.inputNames)
         && referenceNames.equals(n.referenceNames) && Double.compare(dt, n.dt) == 0
-        && Arrays.equals(widths, n.widths) && Arrays.deepEquals(weights, n.weights)
-        && Arrays.deepEquals(biases, n.biases) && Arrays.deepEquals(kinds, n.kinds) && bounds.equals(n.bounds);
+        && layers.equals(n.layers) && bounds.equals(n.bounds);
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(widths) * 31 + Arrays.deepHashCode(weights);
+    return layers.hashCode();
   }
 
   @Override
   public String toString() {
-    return "NetworkPolicy[" + Arrays.toString(widths) + ", dt " + dt + " s]";
+    return "NetworkPolicy[" + Arrays.toString(layers.widths()) + ", dt " + dt + " s]";
   }
 
   /** Builds a {@link NetworkPolicy}; arrays are copied. */
@@ -196,10 +156,7 @@ public final class NetworkPolicy implements Policy {
     private final List<String> inputNames;
     private final List<String> referenceNames;
     private final double dt;
-    private final List<double[]> weights = new ArrayList<>();
-    private final List<double[]> biases = new ArrayList<>();
-    private final List<NeuronKind[]> kinds = new ArrayList<>();
-    private boolean hasOutput;
+    private final DenseLayers.Builder layers;
     private InputBounds bounds;
 
     private Builder(List<String> stateNames, List<String> inputNames, List<String> referenceNames, double dt) {
@@ -213,46 +170,19 @@ public final class NetworkPolicy implements Policy {
       this.inputNames = List.copyOf(inputNames);
       this.referenceNames = List.copyOf(referenceNames);
       this.dt = dt;
-    }
-
-    private int currentWidth() {
-      return biases.isEmpty() ? stateNames.size() + referenceNames.size() : biases.get(biases.size() - 1).length;
+      this.layers = DenseLayers.builder(this.stateNames.size() + this.referenceNames.size(), this.inputNames.size(),
+          "the policy has " + this.inputNames.size() + " inputs").finiteOnly();
     }
 
     /** Adds a hidden layer: row-major weights, biases, one kind per neuron. */
     public Builder addHiddenLayer(double[] layerWeights, double[] layerBiases, NeuronKind[] layerKinds) {
-      if (hasOutput) {
-        throw new IllegalStateException("the output layer is already set");
-      }
-      check(layerWeights, layerBiases);
-      if (layerKinds.length != layerBiases.length) {
-        throw new IllegalArgumentException("hidden layer " + biases.size() + ": " + layerKinds.length
-            + " kinds for " + layerBiases.length + " neurons");
-      }
-      for (NeuronKind k : layerKinds) {
-        if (k == null) {
-          throw new IllegalArgumentException("hidden layer " + biases.size() + ": null neuron kind");
-        }
-      }
-      weights.add(layerWeights.clone());
-      biases.add(layerBiases.clone());
-      kinds.add(layerKinds.clone());
+      layers.addHiddenLayer(layerWeights, layerBiases, layerKinds);
       return this;
     }
 
     /** Sets the linear output layer: nu rows. */
     public Builder output(double[] layerWeights, double[] layerBiases) {
-      if (hasOutput) {
-        throw new IllegalStateException("the output layer is already set");
-      }
-      check(layerWeights, layerBiases);
-      if (layerBiases.length != inputNames.size()) {
-        throw new IllegalArgumentException("the output layer has " + layerBiases.length + " rows, the policy has "
-            + inputNames.size() + " inputs");
-      }
-      weights.add(layerWeights.clone());
-      biases.add(layerBiases.clone());
-      hasOutput = true;
+      layers.output(layerWeights, layerBiases);
       return this;
     }
 
@@ -262,25 +192,9 @@ public final class NetworkPolicy implements Policy {
       return this;
     }
 
-    private void check(double[] w, double[] b) {
-      int cols = currentWidth();
-      if (b.length == 0) {
-        throw new IllegalArgumentException("layer " + biases.size() + " has no neurons");
-      }
-      if (w.length != b.length * cols) {
-        throw new IllegalArgumentException("layer " + biases.size() + ": " + w.length + " weights, expected "
-            + b.length + " × " + cols + " = " + (b.length * cols));
-      }
-      for (double d : w) {
-        if (!Double.isFinite(d)) {
-          throw new IllegalArgumentException("layer " + biases.size() + " holds a non-finite weight (" + d + ")");
-        }
-      }
-      for (double d : b) {
-        if (!Double.isFinite(d)) {
-          throw new IllegalArgumentException("layer " + biases.size() + " holds a non-finite bias (" + d + ")");
-        }
-      }
+    /** The layer stack being built, for {@link PolicyFile}. */
+    DenseLayers.Builder layers() {
+      return layers;
     }
 
     public NetworkPolicy build() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loopforge.modeling.ModelingException;
+import io.loopforge.modeling.nn.DenseLayersReader;
 import io.loopforge.modeling.nn.NeuronKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -262,58 +263,8 @@ public final class PolicyFile {
     private NetworkPolicy network(List<String> states, List<String> inputs, double dt, InputBounds bounds) {
       List<String> refs = names("reference_names", false);
       NetworkPolicy.Builder b = NetworkPolicy.builder(states, inputs, refs, dt).inputBounds(bounds);
-      JsonNode layers = root.get("layers");
-      if (layers == null || !layers.isArray() || layers.size() == 0) {
-        throw fail(layers == null ? "missing key 'layers'" : "key 'layers' must be a non-empty array");
-      }
-      int width = states.size() + refs.size();
-      for (int l = 0; l < layers.size(); l++) {
-        String where = "layers[" + l + "]";
-        JsonNode layer = layers.get(l);
-        if (!layer.isObject()) {
-          throw fail("key '" + where + "' must be an object");
-        }
-        int cols = integer(layer, "inputs", where);
-        int rows = integer(layer, "outputs", where);
-        if (cols != width) {
-          throw fail("key '" + where + ".inputs' is " + cols + ", but the previous layer has " + width + " outputs"
-              + (l == 0 ? " (the states and the reference)" : ""));
-        }
-        boolean output = l == layers.size() - 1;
-        if (output && rows != inputs.size()) {
-          throw fail("key '" + where + ".outputs' is " + rows + ", the output layer needs one per input ("
-              + inputs.size() + ")");
-        }
-        if (rows == 0) {
-          throw fail("key '" + where + ".outputs' is 0");
-        }
-        double[] w = numbers(layer.get("weights"), where + ".weights", rows * cols, false);
-        double[] bias = numbers(layer.get("biases"), where + ".biases", rows, false);
-        if (output) {
-          if (layer.has("kinds")) {
-            throw fail("key '" + where + ".kinds': the output layer is linear and has no neuron kinds");
-          }
-          b.output(w, bias);
-        } else {
-          JsonNode kn = layer.get("kinds");
-          if (kn == null || !kn.isArray()) {
-            throw fail(kn == null ? "missing key '" + where + ".kinds'" : "key '" + where + ".kinds' must be an array");
-          }
-          if (kn.size() != rows) {
-            throw fail("key '" + where + ".kinds' has " + kn.size() + " values, expected " + rows);
-          }
-          NeuronKind[] kinds = new NeuronKind[rows];
-          for (int i = 0; i < rows; i++) {
-            kinds[i] = NeuronKind.fromFileName(kn.get(i).asText());
-            if (kinds[i] == null) {
-              throw fail("key '" + where + ".kinds[" + i + "]' is '" + kn.get(i).asText()
-                  + "', expected 'relu', 'identity' or 'zero'");
-            }
-          }
-          b.addHiddenLayer(w, bias, kinds);
-        }
-        width = rows;
-      }
+      new DenseLayersReader(source, "the states and the reference", "input", true).read(root.get("layers"),
+          b.layers());
       return b.build();
     }
 
@@ -385,15 +336,6 @@ public final class PolicyFile {
         throw fail(v == null ? "missing key 'dt'" : "key 'dt' must be a positive number of seconds");
       }
       return v.doubleValue();
-    }
-
-    int integer(JsonNode node, String key, String where) {
-      JsonNode v = node.get(key);
-      if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
-        throw fail(v == null ? "missing key '" + where + "." + key + "'"
-            : "key '" + where + "." + key + "' must be a non-negative integer");
-      }
-      return v.intValue();
     }
 
     /** An array of {@code expected} finite numbers; with {@code nullable}, null entries become +∞. */
