@@ -10,6 +10,17 @@ import io.loopforge.modeling.Dataset;
 import io.loopforge.modeling.excitation.Excitation;
 import io.loopforge.modeling.excitation.ExcitationKind;
 import io.loopforge.modeling.io.TrajectoryCsv;
+import io.loopforge.modeling.nn.FoldedReluNetwork;
+import io.loopforge.modeling.nn.MlpTrainer;
+import io.loopforge.modeling.nn.Normalization;
+import io.loopforge.modeling.nn.ReluNetwork;
+import io.loopforge.modeling.nn.ReluNetworkFile;
+import io.loopforge.modeling.nn.RolloutData;
+import io.loopforge.modeling.nn.RolloutMetrics;
+import io.loopforge.modeling.nn.TrainableMlp;
+import io.loopforge.modeling.nn.TrainingConfig;
+import io.loopforge.modeling.nn.TrainingListener;
+import io.loopforge.modeling.nn.TrainingResult;
 import io.loopforge.modeling.plant.Plant;
 import io.loopforge.modeling.plant.PlantCatalog;
 import io.loopforge.modeling.plant.PlantSimulator;
@@ -22,6 +33,10 @@ import io.loopforge.modeling.sindy.SindyModel;
 import io.loopforge.modeling.sindy.SindyModelFile;
 import io.loopforge.modeling.sindy.Stlsq;
 import io.loopforge.mpc.LqrDesign;
+import io.loopforge.sparsify.GatedSparsifier;
+import io.loopforge.sparsify.SparsificationResult;
+import io.loopforge.sparsify.SparsifyConfig;
+import io.loopforge.sparsify.SparsifyListener;
 import io.loopforge.targets.ControllerSource;
 import io.loopforge.targets.Firmware;
 import io.loopforge.targets.FirmwareBuilder;
@@ -51,7 +66,7 @@ import picocli.CommandLine.Spec;
     header = "Run the whole pipeline on a built-in plant.",
     description = {
       "Run the Loopforge pipeline end to end on a built-in plant:",
-      "data -> SINDy model -> controller on the learned model -> C + Java twin -> Cortex-M4 firmware",
+      "data -> SINDy model and a sparse ReLU network -> controller on the learned SINDy model -> C + Java twin -> Cortex-M4 firmware",
       "-> hardware-in-the-loop under QEMU against the simulated plant.",
       "Writes every artefact into --out (CSV, model and policy files, generated code, firmware, plots,",
       "metrics JSON) and says which stages are not built yet."
@@ -75,6 +90,8 @@ final class DemoCommand implements Callable<Integer> {
           new double[] {10, 1}, new double[] {1}, new double[] {Math.PI - 0.3, 0}),
       "mass-spring-damper", new Recipe(new double[] {0, 0}, ExcitationKind.PRBS, FeatureLibrary.polynomial(1), 0.05,
           new double[] {10, 1}, new double[] {0.1}, new double[] {0, 0}));
+
+  private static final int RELU_BUDGET = 8;
 
   @Spec CommandSpec spec;
 
@@ -136,9 +153,11 @@ final class DemoCommand implements Callable<Integer> {
       w.println("      " + line);
     }
     w.printf(Locale.ROOT, "      fitted in %.1f ms, R² %.6f on the training data; wrote %s%n", fitMs, model.score(data), modelFile);
-    w.println("      ReLU networks and their sparsification: see 'loopforge identify mlp' and 'loopforge sparsify'.");
 
-    stage(w, 3, "controller", "LQR on the learned model's linearisation at the task's reference");
+    FoldedReluNetwork sparse = sparseNetwork(w, data);
+    ReluNetworkFile.write(sparse, out.resolve(name + "_sparse_net.json"));
+
+    stage(w, 4, "controller", "LQR on the learned model's linearisation at the task's reference");
     w.println("      (mixed-integer MPC and its distillation are not built yet: the controller is an LQR.)");
     LqrDesign design = LqrDesign.builder(model, p).stateWeights(recipe.q()).inputWeights(recipe.r()).build();
     AffinePolicy policy = AffinePolicy.builder(p.stateNames(), p.inputNames(), dt)
@@ -153,7 +172,7 @@ final class DemoCommand implements Callable<Integer> {
         PlantsCommand.vector(design.referenceState()), Arrays.deepToString(design.gain()),
         design.closedLoopSpectralRadius(), policyFile);
 
-    stage(w, 4, "codegen", "C11 for the Cortex-M4 and the bit-identical Java twin");
+    stage(w, 5, "codegen", "C11 for the Cortex-M4 and the bit-identical Java twin");
     String prefix = name + "_lqr";
     Path cDir = out.resolve("generated/c");
     Path javaDir = out.resolve("generated/java");
@@ -163,10 +182,12 @@ final class DemoCommand implements Callable<Integer> {
     GeneratedCode modelCode = CodeGenerator.generate(model,
         CodegenOptions.builder(name + "_model").languages(Language.C, Language.JAVA).build());
     modelCode.writeTo(out.resolve("generated/model-c"), javaDir);
-    w.printf("      controller %s/%s.{h,c}, model %s/%s_model.{h,c}, Java twins under %s%n", cDir, prefix,
-        out.resolve("generated/model-c"), name, javaDir);
+    CodeGenerator.generate(sparse, CodegenOptions.builder(name + "_sparse_net").languages(Language.C, Language.JAVA).build())
+        .writeTo(out.resolve("generated/model-c"), javaDir);
+    w.printf("      controller %s/%s.{h,c}; SINDy model and sparse network %s/%s_{model,sparse_net}.{h,c};"
+        + " Java twins under %s%n", cDir, prefix, out.resolve("generated/model-c"), name, javaDir);
 
-    stage(w, 5, "firmware", "building for %s with arm-none-eabi-gcc", target);
+    stage(w, 6, "firmware", "building for %s with arm-none-eabi-gcc", target);
     Target t = Target.forName(target);
     Firmware fw = FirmwareBuilder.forTarget(t)
         .controller(ControllerSource.of(cDir, prefix))
@@ -176,7 +197,7 @@ final class DemoCommand implements Callable<Integer> {
       w.println("      " + line);
     }
 
-    stage(w, 6, "hil", "%d closed-loop steps under QEMU (%s) against the simulated %s", hilSteps, t.name(), p.name());
+    stage(w, 7, "hil", "%d closed-loop steps under QEMU (%s) against the simulated %s", hilSteps, t.name(), p.name());
     HilResult r = HilSession.builder(t, fw.elf(), p)
         .twin(JavaTwin.load(policyFile))
         .controlPeriod(dt)
@@ -203,8 +224,45 @@ final class DemoCommand implements Callable<Integer> {
     return r.bitExact() && err < 1e-2 ? 0 : 1;
   }
 
+  /**
+   * A ReLU network of the same data, then gated sparsification down to {@value #RELU_BUDGET} ReLUs (Liu et
+   * al.): what a mixed-integer planner will plan with once it is built. Small settings, to keep the demo short.
+   */
+  private FoldedReluNetwork sparseNetwork(PrintWriter w, Dataset data) {
+    stage(w, 3, "sparse network", "ReLU network x+ = x + f(x, u), hidden 32-32, 3-step rollout loss, then gated"
+        + " sparsification to %d ReLUs", RELU_BUDGET);
+    RolloutData train = RolloutData.of(data, 3, 0.2);
+    RolloutData eval = RolloutData.of(data, 10, 0.2);
+    TrainableMlp net = TrainableMlp.random(data.stateNames(), data.inputNames(), train.dt(), new int[] {32, 32}, true,
+        Normalization.fromData(train, true), seed);
+    TrainingConfig training = TrainingConfig.builder().maxEpochs(40).seed(seed).build();
+    TrainingResult trained = new MlpTrainer(training).train(net, train, TrainingListener.NONE);
+    ReluNetwork dense = net.toNetwork();
+    SparsifyConfig config = SparsifyConfig.builder(32, 16, RELU_BUDGET).warmupEpochs(1).gateEpochs(2).fineTuneEpochs(15)
+        .training(TrainingConfig.builder().seed(seed).build()).build();
+    SparsificationResult result = new GatedSparsifier(config).run(dense, train, new SparsifyListener() {
+      @Override
+      public void onEpoch(TrainingListener.EpochReport r) {}
+
+      @Override
+      public void onPhase(String description) {
+        w.println("      " + description);
+        w.flush();
+      }
+    });
+    FoldedReluNetwork sparse = result.last().folded();
+    double[] scale = train.stateStd();
+    double[] before = RolloutMetrics.mseByStep(dense, eval, true, scale);
+    double[] after = RolloutMetrics.mseByStep(sparse, eval, true, scale);
+    w.printf(Locale.ROOT, "      dense:  %3d ReLUs, %5d parameters, validation MSE 1-step %.3g, 10-step %.3g (%.1f s)%n",
+        dense.reluCount(), dense.parameterCount(), before[0], before[9], trained.seconds());
+    w.printf(Locale.ROOT, "      sparse: %3d ReLUs, %5d parameters, validation MSE 1-step %.3g, 10-step %.3g (%.1f s)%n",
+        sparse.reluCount(), sparse.nonzeroParameterCount(), after[0], after[9], result.last().seconds());
+    return sparse;
+  }
+
   private static void stage(PrintWriter w, int n, String name, String format, Object... args) {
-    w.printf(Locale.ROOT, "[%d/6] %s: " + format + "%n", prepend(n, name, args));
+    w.printf(Locale.ROOT, "[%d/7] %s: " + format + "%n", prepend(n, name, args));
     w.flush();
   }
 

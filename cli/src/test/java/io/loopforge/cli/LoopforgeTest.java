@@ -134,13 +134,15 @@ class LoopforgeTest {
     Path out = dir.resolve("demo");
     Run r = run("demo", "--out", out.toString(), "--steps", "3000", "--hil-steps", "400");
     assertEquals(0, r.code(), r.out() + r.err());
-    for (String file : List.of("pendulum-data.csv", "pendulum-data.png", "pendulum_sindy.json", "pendulum_lqr.json",
+    for (String file : List.of("pendulum-data.csv", "pendulum-data.png", "pendulum_sindy.json", "pendulum_sparse_net.json", "pendulum_lqr.json",
+        "generated/model-c/pendulum_sparse_net.c",
         "generated/c/pendulum_lqr.c", "generated/c/pendulum_lqr.h", "pendulum_lqr-mps2-an386.elf", "hil.json", "hil.png")) {
       assertTrue(Files.exists(out.resolve(file)), "missing " + file + "\n" + r.out());
     }
     assertTrue(r.out().contains("twin bit-exact, 0 transport errors"), r.out());
     assertTrue(r.out().contains("-9.8"), "the learned model should find gravity's -g/l sin(theta):\n" + r.out());
     assertTrue(r.out().contains("Not built yet: mixed-integer MPC"), r.out());
+    assertTrue(r.out().matches("(?s).*sparse: +[1-8] ReLUs.*"), "the sparse network keeps at most 8 ReLUs:\n" + r.out());
     var hil = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("hil.json").toFile());
     assertEquals(400, hil.path("steps").asInt());
   }
