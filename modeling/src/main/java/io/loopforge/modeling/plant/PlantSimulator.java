@@ -20,6 +20,9 @@ import java.util.SplittableRandom;
  * a fixed number of substeps per sample (default 10). Immutable and thread-safe.
  */
 public final class PlantSimulator {
+  /** The fewest samples an episode of {@link #collect} has (what differentiation needs). */
+  public static final int MIN_EPISODE_ROWS = 3;
+
   /** How each sampling interval is integrated. */
   public enum Integrator {
     /** Adaptive Dormand–Prince 5(4) with the simulator's rtol/atol. */
@@ -159,9 +162,6 @@ public final class PlantSimulator {
     }
     return new Dataset(episodes);
   }
-
-  /** The fewest samples an episode of {@link #collect} has (what differentiation needs). */
-  public static final int MIN_EPISODE_ROWS = 3;
 
   private static boolean inside(double[] x, double[] lower, double[] upper) {
     for (int j = 0; j < x.length; j++) {
