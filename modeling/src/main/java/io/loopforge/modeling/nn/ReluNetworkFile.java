@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loopforge.modeling.DynamicsModel;
+import io.loopforge.modeling.ModelFileText;
 import io.loopforge.modeling.ModelingException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,23 +43,11 @@ public final class ReluNetworkFile {
   private ReluNetworkFile() {}
 
   public static void write(ReluNetwork net, Path file) {
-    writeString(toJson(net), file);
+    ModelFileText.write(toJson(net), file);
   }
 
   public static void write(FoldedReluNetwork net, Path file) {
-    writeString(toJson(net), file);
-  }
-
-  private static void writeString(String json, Path file) {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(file, json, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ModelingException("cannot write model file " + file + ": " + e.getMessage(), e);
-    }
+    ModelFileText.write(toJson(net), file);
   }
 
   /** The model file text of {@code net}. */
@@ -176,7 +162,7 @@ public final class ReluNetworkFile {
     private final DenseLayersReader layers;
 
     Reader(Path file) {
-      this(readText(file), file.toString());
+      this(ModelFileText.read(file), file.toString());
     }
 
     Reader(String json, String source) {
@@ -202,14 +188,6 @@ public final class ReluNetworkFile {
       JsonNode dtNode = root.get("discrete_time");
       if (dtNode != null && !dtNode.asBoolean(false)) {
         throw fail("key 'discrete_time' must be true for a ReLU network");
-      }
-    }
-
-    private static String readText(Path file) {
-      try {
-        return Files.readString(file, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new ModelingException("cannot read model file " + file + ": " + e, e);
       }
     }
 

@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loopforge.modeling.ModelFileText;
 import io.loopforge.modeling.ModelingException;
 import io.loopforge.modeling.nn.DenseLayersReader;
 import io.loopforge.modeling.nn.NeuronKind;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,16 +129,7 @@ public final class PolicyFile {
   }
 
   public static void write(Policy policy, Path file) {
-    String json = toJson(policy);
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(file, json, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ModelingException("cannot write model file " + file + ": " + e.getMessage(), e);
-    }
+    ModelFileText.write(toJson(policy), file);
   }
 
   /**
@@ -149,13 +138,7 @@ public final class PolicyFile {
    * @throws ModelingException naming the file and key when it is unreadable or malformed
    */
   public static Policy read(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ModelingException("cannot read model file " + file + ": " + e, e);
-    }
-    return parse(text, file.toString());
+    return parse(ModelFileText.read(file), file.toString());
   }
 
   /** Parses a policy model file's text; {@code source} names it in messages. */

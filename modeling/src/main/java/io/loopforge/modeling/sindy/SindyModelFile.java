@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loopforge.modeling.ModelFileText;
 import io.loopforge.modeling.ModelingException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,16 +100,7 @@ public final class SindyModelFile {
 
   /** Writes the model file. */
   public static void write(SindyModel model, Path file) {
-    String text = toJsonString(model);
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(file, text, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ModelingException(file + ": cannot write the model file: " + e.getMessage(), e);
-    }
+    ModelFileText.write(toJsonString(model), file);
   }
 
   /** Reads a model file whose library has a JSON form. */
@@ -124,13 +113,7 @@ public final class SindyModelFile {
    * key (needed for custom libraries, which have no JSON form); the term names must still match.
    */
   public static SindyModel read(Path file, FeatureLibrary library) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ModelingException(file + ": cannot read the model file: " + e.getMessage(), e);
-    }
-    return parse(text, file.toString(), library);
+    return parse(ModelFileText.read(file), file.toString(), library);
   }
 
   /** Parses model-file text; {@code source} names it in messages. */
