@@ -262,15 +262,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static void stage(PrintWriter w, int n, String name, String format, Object... args) {
-    w.printf(Locale.ROOT, "[%d/7] %s: " + format + "%n", prepend(n, name, args));
+    w.printf(Locale.ROOT, "[%d/7] %s: %s%n", n, name, String.format(Locale.ROOT, format, args));
     w.flush();
-  }
-
-  private static Object[] prepend(int n, String name, Object[] args) {
-    Object[] all = new Object[args.length + 2];
-    all[0] = n;
-    all[1] = name;
-    System.arraycopy(args, 0, all, 2, args.length);
-    return all;
   }
 }

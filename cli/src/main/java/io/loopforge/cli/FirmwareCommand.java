@@ -1,7 +1,7 @@
 package io.loopforge.cli;
 
 import io.loopforge.codegen.CodeGenerator;
-import io.loopforge.codegen.CodegenException;
+
 import io.loopforge.codegen.CodegenOptions;
 import io.loopforge.codegen.Language;
 import io.loopforge.codegen.ModelFile;
@@ -9,7 +9,7 @@ import io.loopforge.targets.ControllerSource;
 import io.loopforge.targets.Firmware;
 import io.loopforge.targets.FirmwareBuilder;
 import io.loopforge.targets.Target;
-import io.loopforge.targets.TargetException;
+
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,30 +58,26 @@ final class FirmwareCommand implements Callable<Integer> {
   @Override
   public Integer call() throws java.io.IOException {
     PrintWriter w = spec.commandLine().getOut();
-    try {
-      Target t = Target.forName(target);
-      Path sourceDir = controller;
-      String sourcePrefix = prefix;
-      if (Files.isRegularFile(controller) && controller.getFileName().toString().endsWith(".json")) {
-        sourcePrefix = prefix != null ? prefix : CodegenOptions.prefixFromFileName(controller.getFileName().toString());
-        sourceDir = (buildDir != null ? buildDir : Files.createTempDirectory("loopforge-controller-")).resolve("controller");
-        CodeGenerator.generate(ModelFile.read(controller), CodegenOptions.builder(sourcePrefix).languages(Language.C).build())
-            .writeTo(sourceDir, null);
-        w.printf("generated C for %s into %s%n", controller, sourceDir);
-      }
-      ControllerSource source =
-          sourcePrefix == null ? ControllerSource.of(sourceDir) : ControllerSource.of(sourceDir, sourcePrefix);
-      FirmwareBuilder builder = FirmwareBuilder.forTarget(t).controller(source).output(out).stackBytes(stack);
-      if (buildDir != null) {
-        builder.buildDirectory(buildDir);
-      }
-      Firmware fw = builder.build();
-      w.printf("firmware %s (controller %s)%n", fw.elf(), fw.controllerPrefix());
-      w.print(fw.size().format());
-      w.flush();
-      return 0;
-    } catch (TargetException | CodegenException e) {
-      throw new CliException(e.getMessage(), e);
+    Target t = Target.forName(target);
+    Path sourceDir = controller;
+    String sourcePrefix = prefix;
+    if (Files.isRegularFile(controller) && controller.getFileName().toString().endsWith(".json")) {
+      sourcePrefix = prefix != null ? prefix : CodegenOptions.prefixFromFileName(controller.getFileName().toString());
+      sourceDir = (buildDir != null ? buildDir : Files.createTempDirectory("loopforge-controller-")).resolve("controller");
+      CodeGenerator.generate(ModelFile.read(controller), CodegenOptions.builder(sourcePrefix).languages(Language.C).build())
+          .writeTo(sourceDir, null);
+      w.printf("generated C for %s into %s%n", controller, sourceDir);
     }
+    ControllerSource source =
+        sourcePrefix == null ? ControllerSource.of(sourceDir) : ControllerSource.of(sourceDir, sourcePrefix);
+    FirmwareBuilder builder = FirmwareBuilder.forTarget(t).controller(source).output(out).stackBytes(stack);
+    if (buildDir != null) {
+      builder.buildDirectory(buildDir);
+    }
+    Firmware fw = builder.build();
+    w.printf("firmware %s (controller %s)%n", fw.elf(), fw.controllerPrefix());
+    w.print(fw.size().format());
+    w.flush();
+    return 0;
   }
 }

@@ -1,13 +1,12 @@
 package io.loopforge.cli;
 
-import io.loopforge.hil.HilException;
 import io.loopforge.hil.HilResult;
 import io.loopforge.hil.HilSession;
 import io.loopforge.hil.Transport;
 import io.loopforge.modeling.plant.Plant;
 import io.loopforge.modeling.plant.PlantCatalog;
 import io.loopforge.targets.Target;
-import io.loopforge.targets.TargetException;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -77,47 +76,43 @@ final class HilCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter w = spec.commandLine().getOut();
-    try {
-      Target t = Target.forName(target);
-      Plant p = PlantCatalog.create(plant);
-      HilSession.Builder session = HilSession.builder(t, firmware, p)
-          .transport(Transport.parse(transport))
-          .steps(steps)
-          .controlPeriod(dt)
-          .stepTimeout(Duration.ofMillis(stepTimeoutMs));
-      if (twinModel != null) {
-        session.twin(JavaTwin.load(twinModel));
-      }
-      if (x0 != null) {
-        session.initialState(x0);
-      }
-      if (reference != null) {
-        session.reference(reference);
-      }
-      HilResult r = session.run();
-      r.writeJson(out);
-      w.printf(Locale.ROOT, "hil: %s on %s over %s, plant %s, %d steps of %s s%n", r.controller(), r.target(),
-          r.transport(), r.plant(), r.steps(), r.controlPeriod());
-      w.printf(Locale.ROOT, "  throughput    %.0f steps/s (%.0f with boot; boot %.1f ms)%n", r.stepsPerSecond(),
-          r.stepsPerSecondWithBoot(), r.bootSeconds() * 1e3);
-      w.printf(Locale.ROOT, "  controller    %.1f instructions per step (max %d)%n", r.instructionsMean(),
-          r.instructionsMax());
-      w.printf(Locale.ROOT, "  closed loop   cost %.6g, final state %s (reference %s)%n", r.closedLoopCost(),
-          Arrays.toString(r.finalState()), Arrays.toString(r.reference()));
-      w.printf(Locale.ROOT, "  transport     %d errors%n", r.transportErrors());
-      if (r.twinCompared()) {
-        w.printf(Locale.ROOT, "  twin          %s (%d mismatched steps, max |u_firmware - u_twin| = %.3g)%n",
-            r.bitExact() ? "bit-exact" : "DIFFERS", r.mismatchedSteps(), r.maxAbsInputDiff());
-      }
-      w.printf("  wrote %s%n", out);
-      if (plot != null) {
-        TimeSeriesPlot.of("HIL: " + r.controller() + " on " + r.target() + ", " + r.plant(), r.trajectory()).write(plot);
-        w.printf("  wrote %s%n", plot);
-      }
-      w.flush();
-      return 0;
-    } catch (TargetException | HilException | io.loopforge.codegen.CodegenException e) {
-      throw new CliException(e.getMessage(), e);
+    Target t = Target.forName(target);
+    Plant p = PlantCatalog.create(plant);
+    HilSession.Builder session = HilSession.builder(t, firmware, p)
+        .transport(Transport.parse(transport))
+        .steps(steps)
+        .controlPeriod(dt)
+        .stepTimeout(Duration.ofMillis(stepTimeoutMs));
+    if (twinModel != null) {
+      session.twin(JavaTwin.load(twinModel));
     }
+    if (x0 != null) {
+      session.initialState(x0);
+    }
+    if (reference != null) {
+      session.reference(reference);
+    }
+    HilResult r = session.run();
+    r.writeJson(out);
+    w.printf(Locale.ROOT, "hil: %s on %s over %s, plant %s, %d steps of %s s%n", r.controller(), r.target(),
+        r.transport(), r.plant(), r.steps(), r.controlPeriod());
+    w.printf(Locale.ROOT, "  throughput    %.0f steps/s (%.0f with boot; boot %.1f ms)%n", r.stepsPerSecond(),
+        r.stepsPerSecondWithBoot(), r.bootSeconds() * 1e3);
+    w.printf(Locale.ROOT, "  controller    %.1f instructions per step (max %d)%n", r.instructionsMean(),
+        r.instructionsMax());
+    w.printf(Locale.ROOT, "  closed loop   cost %.6g, final state %s (reference %s)%n", r.closedLoopCost(),
+        Arrays.toString(r.finalState()), Arrays.toString(r.reference()));
+    w.printf(Locale.ROOT, "  transport     %d errors%n", r.transportErrors());
+    if (r.twinCompared()) {
+      w.printf(Locale.ROOT, "  twin          %s (%d mismatched steps, max |u_firmware - u_twin| = %.3g)%n",
+          r.bitExact() ? "bit-exact" : "DIFFERS", r.mismatchedSteps(), r.maxAbsInputDiff());
+    }
+    w.printf("  wrote %s%n", out);
+    if (plot != null) {
+      TimeSeriesPlot.of("HIL: " + r.controller() + " on " + r.target() + ", " + r.plant(), r.trajectory()).write(plot);
+      w.printf("  wrote %s%n", plot);
+    }
+    w.flush();
+    return 0;
   }
 }

@@ -2,7 +2,12 @@ package io.loopforge.cli;
 
 import io.loopforge.modeling.ModelingException;
 import java.io.PrintWriter;
-import java.util.Set;
+import io.loopforge.codegen.CodegenException;
+import io.loopforge.hil.HilException;
+import io.loopforge.mpc.MpcException;
+import io.loopforge.sparsify.SparsifyException;
+import io.loopforge.targets.TargetException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
@@ -31,10 +36,14 @@ import picocli.CommandLine.Model.CommandSpec;
     })
 public final class Loopforge implements Runnable {
   /** Exceptions that report a user's mistake or an environment problem: message only, no stack trace. */
-  private static final Set<String> USER_ERRORS =
-      Set.of(ModelingException.class.getName(), io.loopforge.mpc.MpcException.class.getName(),
-          io.loopforge.codegen.CodegenException.class.getName(), io.loopforge.targets.TargetException.class.getName(),
-          io.loopforge.hil.HilException.class.getName(), io.loopforge.sparsify.SparsifyException.class.getName());
+  private static final List<Class<? extends RuntimeException>> USER_ERRORS = List.of(
+      CliException.class,
+      ModelingException.class,
+      SparsifyException.class,
+      MpcException.class,
+      CodegenException.class,
+      TargetException.class,
+      HilException.class);
 
   @Spec CommandSpec spec;
 
@@ -76,12 +85,7 @@ public final class Loopforge implements Runnable {
   }
 
   static boolean isUserError(Throwable e) {
-    for (Class<?> c = e.getClass(); c != null; c = c.getSuperclass()) {
-      if (USER_ERRORS.contains(c.getName()) || c.getName().equals(CliException.class.getName())) {
-        return true;
-      }
-    }
-    return false;
+    return USER_ERRORS.stream().anyMatch(type -> type.isInstance(e));
   }
 
   static final class Version implements CommandLine.IVersionProvider {
