@@ -255,6 +255,26 @@ class LoopforgeTest {
   }
 
   @Test
+  void sparsifyBenchmarkWritesTablesAndModelsAndRefusesBadBudgets() throws IOException {
+    Path table = dir.resolve("table.md");
+    Path models = dir.resolve("models");
+    Run r = run("sparsify", "benchmark", "--quick", "--out", table.toString(), "--models", models.toString());
+    assertEquals(0, r.code(), r.err());
+    String md = Files.readString(table);
+    assertEquals(md, r.out());
+    assertTrue(md.contains("| dense (32) |") && md.contains("Test set (held out)") && md.contains("Goal ("), md);
+    assertTrue(r.err().contains("pendulum: gated sparsification") && r.err().contains("epoch 1/"), r.err());
+    for (String f : List.of("pendulum-dense.json", "pendulum-gated-4.json", "pendulum-magnitude-8.json",
+        "pendulum-small-dense-4.json")) {
+      assertTrue(Files.exists(models.resolve(f)), f + " missing in " + models);
+    }
+
+    Run bad = run("sparsify", "benchmark", "--quick", "--budgets", "4,8");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--budgets must be positive and strictly decreasing, got [4, 8]"), bad.err());
+  }
+
+  @Test
   void generateWritesCAndJavaAndRefusesABadModelFile() throws IOException {
     Path policy = dir.resolve("msd_lqr.json");
     assertEquals(0, run("design", "lqr", "--plant", "mass-spring-damper", "--dt", "0.01", "--out", policy.toString()).code());

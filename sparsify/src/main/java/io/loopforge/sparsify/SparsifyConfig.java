@@ -41,7 +41,24 @@ public final class SparsifyConfig {
    * the target.
    */
   public static Builder builder(int... schedule) {
-    return new Builder(schedule);
+    return new Builder().schedule(schedule);
+  }
+
+  /** A builder holding every setting of this configuration. */
+  public Builder toBuilder() {
+    Builder b = new Builder().schedule(schedule);
+    b.warmupEpochs = warmupEpochs;
+    b.gateEpochs = gateEpochs;
+    b.fineTuneEpochs = fineTuneEpochs;
+    b.temperature = temperature;
+    b.gateLearningRate = gateLearningRate;
+    b.initialReluLogit = initialReluLogit;
+    b.identityPenalty = identityPenalty;
+    b.reluPenalty = reluPenalty;
+    b.fineTuneLearningRate = fineTuneLearningRate;
+    b.gatedLearningRate = gatedLearningRate;
+    b.training = training;
+    return b;
   }
 
   /**
@@ -130,7 +147,7 @@ public final class SparsifyConfig {
 
   /** Builds a {@link SparsifyConfig}. */
   public static final class Builder {
-    private final int[] schedule;
+    private int[] schedule;
     private int warmupEpochs = 3;
     private int gateEpochs = 4;
     private int fineTuneEpochs = 60;
@@ -143,7 +160,10 @@ public final class SparsifyConfig {
     private double gatedLearningRate = 1e-4;
     private TrainingConfig training = TrainingConfig.builder().build();
 
-    private Builder(int[] schedule) {
+    private Builder() {}
+
+    /** Strictly decreasing ReLU budgets; the last is the target. */
+    public Builder schedule(int... schedule) {
       if (schedule.length == 0) {
         throw new SparsifyException("the ReLU budget schedule is empty");
       }
@@ -157,6 +177,7 @@ public final class SparsifyConfig {
         }
       }
       this.schedule = schedule.clone();
+      return this;
     }
 
     public Builder warmupEpochs(int v) {
