@@ -18,10 +18,6 @@ import io.loopforge.modeling.nn.TrainingResult;
 import io.loopforge.modeling.plant.Plant;
 import io.loopforge.modeling.plant.PlantCatalog;
 import io.loopforge.modeling.plant.PlantSimulator;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,7 +39,8 @@ import java.util.SplittableRandom;
  * so the test set is large to make the comparison stable. The report gives the validation and the test
  * figures and checks the goal of the sparsification issue on the test figures ({@link Goal}).
  *
- * <p>Run: {@code loopforge sparsify benchmark} or {@link #main}; writes a Markdown report.
+ * <p>Run: {@code loopforge sparsify benchmark} (module {@code cli}); it writes the Markdown report of
+ * {@link #markdown}.
  */
 public final class SparsifyBenchmark {
   /**
@@ -103,7 +100,7 @@ public final class SparsifyBenchmark {
     public static Options standard() {
       TrainingConfig training = TrainingConfig.builder().learningRate(2e-3).batchSize(64).patience(12)
           .plateauEpochs(4).seed(1).build();
-      return new Options(List.of("cartpole-walls", "pendulum"), 24_000, new int[] {64, 64},
+      return new Options(List.of("cartpole-walls", "pendulum"), 24_000, new int[] {128, 128},
           new int[] {32, 16, 8, 4}, 5, 10, 80, 100_000, 0.2, SparsifyConfig.builder(1).training(training).build(),
           training, 1);
     }
@@ -471,81 +468,5 @@ public final class SparsifyBenchmark {
 
   private static String num(double v) {
     return String.format(Locale.ROOT, "%.3g", v);
-  }
-
-  /**
-   * Runs the benchmark and writes the Markdown report. Arguments: {@code --out FILE} (default: standard
-   * output only), {@code --quick} (small smoke configuration), {@code --plants a,b},
-   * {@code --hidden 64,64 --budgets 32,16,8,4}, {@code --seed N}, {@code --models DIR} (write the
-   * networks). Progress, and each plant's report as
-   * soon as it is done, go to standard error.
-   */
-  public static void main(String[] args) throws IOException {
-    Options o = Options.standard();
-    Path out = null;
-    List<String> plants = null;
-    int[] hidden = null;
-    int[] budgets = null;
-    Long seed = null;
-    Path models = null;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--out" -> out = Path.of(args[++i]);
-        case "--quick" -> o = Options.quick();
-        case "--plants" -> plants = List.of(args[++i].split(","));
-        case "--hidden" -> hidden = ints(args[++i]);
-        case "--budgets" -> budgets = ints(args[++i]);
-        case "--seed" -> seed = Long.parseLong(args[++i]);
-        case "--models" -> models = Path.of(args[++i]);
-        case "--rollout" -> o = o.withTrainHorizon(Integer.parseInt(args[++i]));
-        case "--fine-tune-epochs" -> o = o.withSparsify(o.sparsify().toBuilder()
-            .fineTuneEpochs(Integer.parseInt(args[++i])).build());
-        default -> {
-          System.err.println("unknown argument " + args[i]
-              + "; use --out FILE, --quick, --plants a,b, --hidden 64,64, --budgets 32,16,8,4, --seed N, --models DIR");
-          System.exit(2);
-        }
-      }
-    }
-    if (plants != null) {
-      o = o.withPlants(plants);
-    }
-    if (hidden != null || budgets != null) {
-      o = o.withNetwork(hidden != null ? hidden : o.hidden(), budgets != null ? budgets : o.budgets());
-    }
-    if (seed != null) {
-      o = o.withSeed(seed);
-    }
-    PrintStream log = System.err;
-    SparsifyListener listener = new SparsifyListener() {
-      @Override
-      public void onEpoch(EpochReport r) {
-        log.printf(Locale.ROOT, "  epoch %d/%d  train %.4g  val %.4g  lr %.2g  %.0f s%n", r.epoch(), r.maxEpochs(),
-            r.trainingLoss(), r.validationLoss(), r.learningRate(), r.elapsedSeconds());
-      }
-
-      @Override
-      public void onPhase(String d) {
-        log.println(d);
-      }
-    };
-    long t0 = System.nanoTime();
-    List<PlantReport> reports = new ArrayList<>();
-    for (String p : o.plants()) {
-      if (models != null) {
-        Files.createDirectories(models);
-      }
-      reports.add(run(p, o, listener, models));
-      log.print(markdown(List.of(reports.get(reports.size() - 1)), o, (System.nanoTime() - t0) * 1e-9));
-    }
-    String md = markdown(reports, o, (System.nanoTime() - t0) * 1e-9);
-    System.out.print(md);
-    if (out != null) {
-      Files.writeString(out, md, StandardCharsets.UTF_8);
-    }
-  }
-
-  private static int[] ints(String csv) {
-    return Arrays.stream(csv.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
   }
 }
