@@ -82,7 +82,7 @@ class SparsifyBenchmarkTest {
   }
 
   private static Cell cell(double testH, int relus) {
-    return new Cell(0.1, testH, 0.1, testH, 1.0, relus);
+    return new Cell(0.1, testH, 0.1, testH, testH, 1.0, relus);
   }
 
   private static PlantReport report(Row... rows) {
@@ -97,7 +97,8 @@ class SparsifyBenchmarkTest {
     assertTrue(r.testWindows() > 0 && r.validationWindows() > 0);
     for (Row row : r.rows()) {
       for (Cell c : List.of(row.gated(), row.magnitude(), row.smallDense())) {
-        for (double v : new double[] {c.validation1(), c.validationH(), c.test1(), c.testH()}) {
+        assertTrue(c.testHBulk() <= c.testH(), row.toString());
+        for (double v : new double[] {c.validation1(), c.validationH(), c.test1(), c.testH(), c.testHBulk()}) {
           assertTrue(Double.isFinite(v) && v > 0, row.toString());
         }
         assertTrue(c.relus() <= row.budget());
@@ -110,5 +111,6 @@ class SparsifyBenchmarkTest {
     assertTrue(md.contains("| 4 |") || md.contains("| 4 (gated:"), md);
     assertTrue(md.contains("Test set (held out)") && md.contains("Validation trajectories"), md);
     assertTrue(md.contains("Goal (≥ 8× fewer ReLUs than the dense 32"), md);
+    assertTrue(md.contains("without the worst 1 % of each network's windows"), md);
   }
 }

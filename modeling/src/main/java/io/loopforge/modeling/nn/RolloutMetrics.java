@@ -2,6 +2,7 @@ package io.loopforge.modeling.nn;
 
 import io.loopforge.modeling.DynamicsModel;
 import io.loopforge.modeling.ModelingException;
+import java.util.Arrays;
 
 /**
  * Open-loop prediction error of any {@link DynamicsModel} on rollout windows: from each window's first
@@ -19,6 +20,51 @@ public final class RolloutMetrics {
    * @param scale per-state divisor, e.g. {@link RolloutData#stateStd()}; length nx
    */
   public static double[] mseByStep(DynamicsModel model, RolloutData data, boolean validation, double[] scale) {
+    double[][] e = windowErrors(model, data, validation, scale);
+    int h = data.horizon();
+    double[] mse = new double[h];
+    for (double[] w : e) {
+      for (int k = 0; k < h; k++) {
+        mse[k] += w[k];
+      }
+    }
+    for (int k = 0; k < h; k++) {
+      mse[k] = e.length > 0 ? mse[k] / e.length : Double.NaN;
+    }
+    return mse;
+  }
+
+  /**
+   * Mean squared scaled error of the {@code horizon}-step prediction over the windows that remain when the
+   * {@code worstFraction} (in [0, 1)) of windows with the largest such error are left out: how a model does
+   * on the bulk of the data when a few hard windows dominate the plain mean.
+   */
+  public static double trimmedMse(DynamicsModel model, RolloutData data, boolean validation, double[] scale,
+      double worstFraction) {
+    if (!(worstFraction >= 0 && worstFraction < 1)) {
+      throw new ModelingException("the fraction of windows left out must be in [0, 1), got " + worstFraction);
+    }
+    double[][] e = windowErrors(model, data, validation, scale);
+    int h = data.horizon();
+    double[] last = new double[e.length];
+    for (int w = 0; w < e.length; w++) {
+      last[w] = e[w][h - 1];
+    }
+    Arrays.sort(last);
+    int keep = e.length - (int) Math.floor(worstFraction * e.length);
+    double sum = 0.0;
+    for (int w = 0; w < keep; w++) {
+      sum += last[w];
+    }
+    return keep > 0 ? sum / keep : Double.NaN;
+  }
+
+  /**
+   * The scaled squared error of every window and step: {@code [w][k − 1]} is the error of the
+   * {@code k}-step prediction of window {@code w}, averaged over the states.
+   */
+  public static double[][] windowErrors(DynamicsModel model, RolloutData data, boolean validation,
+      double[] scale) {
     if (!model.stateNames().equals(data.stateNames()) || !model.inputNames().equals(data.inputNames())) {
       throw new ModelingException("the model has states " + model.stateNames() + " and inputs "
           + model.inputNames() + ", the data have states " + data.stateNames() + " and inputs "
@@ -27,7 +73,7 @@ public final class RolloutMetrics {
     int nx = data.stateDim();
     int h = data.horizon();
     int n = validation ? data.validationWindows() : data.trainingWindows();
-    double[] mse = new double[h];
+    double[][] err = new double[n][h];
     double[] x = new double[nx];
     double[] next = new double[nx];
     for (int w = 0; w < n; w++) {
@@ -44,13 +90,10 @@ public final class RolloutMetrics {
           double e = (next[i] - target[i]) / scale[i];
           sum += e * e;
         }
-        mse[k] += sum / nx;
+        err[w][k] = sum / nx;
         System.arraycopy(next, 0, x, 0, nx);
       }
     }
-    for (int k = 0; k < h; k++) {
-      mse[k] = n > 0 ? mse[k] / n : Double.NaN;
-    }
-    return mse;
+    return err;
   }
 }
