@@ -345,11 +345,11 @@ final class SparsifyCommand implements Callable<Integer> {
       };
       long t0 = System.nanoTime();
       List<SparsifyBenchmark.PlantReport> reports = new ArrayList<>();
+      if (models != null) {
+        Files.createDirectories(models);
+      }
       try {
         for (String p : options.plants()) {
-          if (models != null) {
-            Files.createDirectories(models);
-          }
           reports.add(SparsifyBenchmark.run(p, options, progress, models));
         }
       } catch (SparsifyException e) {
