@@ -130,7 +130,7 @@ public final class SparsifyBenchmark {
    * @param test1 1-step MSE on the held-out test trajectories
    * @param testH evalHorizon-step MSE on the held-out test trajectories
    * @param testHBulk evalHorizon-step MSE on the test windows without the worst 1 % of them
-   *     ({@link RolloutMetrics#trimmedMse})
+   *     ({@link RolloutMetrics#trimmedLastStep})
    * @param seconds training time, s
    * @param relus ReLUs of the folded network
    */
@@ -376,8 +376,9 @@ public final class SparsifyBenchmark {
   private record Scorer(RolloutData validation, RolloutData test, double[] scale) {
     Cell cell(DynamicsModel model, double seconds, int relus) {
       double[] v = RolloutMetrics.mseByStep(model, validation, true, scale);
-      double[] t = RolloutMetrics.mseByStep(model, test, false, scale);
-      double bulk = RolloutMetrics.trimmedMse(model, test, false, scale, WORST_FRACTION);
+      double[][] testErrors = RolloutMetrics.windowErrors(model, test, false, scale);
+      double[] t = RolloutMetrics.meanByStep(testErrors);
+      double bulk = RolloutMetrics.trimmedLastStep(testErrors, WORST_FRACTION);
       return new Cell(v[0], v[v.length - 1], t[0], t[t.length - 1], bulk, seconds, relus);
     }
   }

@@ -21,15 +21,28 @@ public final class RolloutMetrics {
    */
   public static double[] mseByStep(DynamicsModel model, RolloutData data, boolean validation, double[] scale) {
     double[][] e = windowErrors(model, data, validation, scale);
-    int h = data.horizon();
+    if (e.length == 0) {
+      double[] none = new double[data.horizon()];
+      Arrays.fill(none, Double.NaN);
+      return none;
+    }
+    return meanByStep(e);
+  }
+
+  /** Column means of {@link #windowErrors} (at least one window): the MSE of each step. */
+  public static double[] meanByStep(double[][] windowErrors) {
+    if (windowErrors.length == 0) {
+      throw new ModelingException("no rollout windows to average");
+    }
+    int h = windowErrors[0].length;
     double[] mse = new double[h];
-    for (double[] w : e) {
+    for (double[] w : windowErrors) {
       for (int k = 0; k < h; k++) {
         mse[k] += w[k];
       }
     }
     for (int k = 0; k < h; k++) {
-      mse[k] = e.length > 0 ? mse[k] / e.length : Double.NaN;
+      mse[k] /= windowErrors.length;
     }
     return mse;
   }
@@ -41,17 +54,21 @@ public final class RolloutMetrics {
    */
   public static double trimmedMse(DynamicsModel model, RolloutData data, boolean validation, double[] scale,
       double worstFraction) {
+    return trimmedLastStep(windowErrors(model, data, validation, scale), worstFraction);
+  }
+
+  /** {@link #trimmedMse} from errors already computed by {@link #windowErrors}. */
+  public static double trimmedLastStep(double[][] windowErrors, double worstFraction) {
     if (!(worstFraction >= 0 && worstFraction < 1)) {
       throw new ModelingException("the fraction of windows left out must be in [0, 1), got " + worstFraction);
     }
-    double[][] e = windowErrors(model, data, validation, scale);
-    int h = data.horizon();
-    double[] last = new double[e.length];
-    for (int w = 0; w < e.length; w++) {
-      last[w] = e[w][h - 1];
+    int n = windowErrors.length;
+    double[] last = new double[n];
+    for (int w = 0; w < n; w++) {
+      last[w] = windowErrors[w][windowErrors[w].length - 1];
     }
     Arrays.sort(last);
-    int keep = e.length - (int) Math.floor(worstFraction * e.length);
+    int keep = n - (int) Math.floor(worstFraction * n);
     double sum = 0.0;
     for (int w = 0; w < keep; w++) {
       sum += last[w];
