@@ -65,7 +65,8 @@ final class IdentifyMlpCommand implements Callable<Integer> {
       description = "Steps of the rollout loss (default: ${DEFAULT-VALUE}: one-step prediction).")
   int rollout;
 
-  @Option(names = "--epochs", defaultValue = "100", paramLabel = "N", description = "Most epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "400", paramLabel = "N",
+      description = "Most epochs; early stopping (--patience) usually ends training sooner (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--learning-rate", defaultValue = "0.002", paramLabel = "LR",
@@ -76,7 +77,7 @@ final class IdentifyMlpCommand implements Callable<Integer> {
   int batch;
 
   @Option(names = "--patience", defaultValue = "12", paramLabel = "N",
-      description = "Stop after N epochs without a 0.1 % better validation loss (default: ${DEFAULT-VALUE}).")
+      description = "Stop after N epochs without a 0.1 %% better validation loss (default: ${DEFAULT-VALUE}).")
   int patience;
 
   @Option(names = "--plateau", defaultValue = "4", paramLabel = "N",
@@ -139,6 +140,10 @@ final class IdentifyMlpCommand implements Callable<Integer> {
     double[] mse = RolloutMetrics.mseByStep(model, eval, validation > 0, train.stateStd());
     o.printf(Locale.ROOT, "best epoch %d of %d (%s), %.1f s%n", result.bestEpoch(), result.epochs(),
         result.stoppedEarly() ? "stopped early" : "epoch limit", result.seconds());
+    if (!result.stoppedEarly()) {
+      o.printf(Locale.ROOT, "the validation loss was still improving when the epoch limit ended training:"
+          + " more --epochs (now %d) gives a better model%n", epochs);
+    }
     o.printf(Locale.ROOT, "%s: %d ReLUs, %d parameters%n", model, model.reluCount(), model.parameterCount());
     o.printf(Locale.ROOT, "%s MSE (states / their std): 1-step %.4g, %d-step %.4g%n",
         validation > 0 ? "validation" : "training", mse[0], evalHorizon, mse[evalHorizon - 1]);

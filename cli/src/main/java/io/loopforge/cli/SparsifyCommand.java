@@ -103,9 +103,15 @@ final class SparsifyCommand implements Callable<Integer> {
       description = "Gated epochs per stage (default: ${DEFAULT-VALUE}).")
   int gateEpochs;
 
-  @Option(names = "--fine-tune-epochs", defaultValue = "60", paramLabel = "N",
-      description = "Most fine-tuning epochs per stage, early stopping (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--fine-tune-epochs", defaultValue = "400", paramLabel = "N",
+      description = "Most fine-tuning epochs at the target budget; early stopping on the validation loss usually"
+          + " ends it sooner (default: ${DEFAULT-VALUE}).")
   int fineTuneEpochs;
+
+  @Option(names = "--intermediate-fine-tune-epochs", defaultValue = "60", paramLabel = "N",
+      description = "Most fine-tuning epochs at each budget of the schedule before the target (default:"
+          + " ${DEFAULT-VALUE}).")
+  int intermediateFineTuneEpochs;
 
   @Option(names = "--gated-learning-rate", defaultValue = "0.0001", paramLabel = "LR",
       description = "Weights' step size during gated training (default: ${DEFAULT-VALUE}).")
@@ -190,7 +196,8 @@ final class SparsifyCommand implements Callable<Integer> {
       TrainingConfig training = TrainingConfig.builder().batchSize(batch).l1Penalty(l1).patience(12)
           .plateauEpochs(4).seed(seed).threads(threads).build();
       SparsifyConfig config = SparsifyConfig.builder(stages).warmupEpochs(warmupEpochs).gateEpochs(gateEpochs)
-          .fineTuneEpochs(fineTuneEpochs).fineTuneLearningRate(fineTuneLearningRate)
+          .fineTuneEpochs(fineTuneEpochs).intermediateFineTuneEpochs(intermediateFineTuneEpochs)
+          .fineTuneLearningRate(fineTuneLearningRate)
           .gatedLearningRate(gatedLearningRate).gateLearningRate(gateLearningRate).temperature(temperature)
           .identityPenalty(identityPenalty).reluPenalty(reluPenalty).training(training).build();
       SparsifyListener listener = listener(o);
@@ -293,7 +300,8 @@ final class SparsifyCommand implements Callable<Integer> {
     Integer rollout;
 
     @Option(names = "--fine-tune-epochs", paramLabel = "N",
-        description = "Most fine-tuning epochs per stage of the sparsifiers (default: 60; early stopping).")
+        description = "Most fine-tuning epochs of the sparsifiers at a reported budget (default: 400; early"
+            + " stopping usually ends it sooner).")
     Integer fineTuneEpochs;
 
     @Option(names = "--quick", description = "A tiny configuration (smoke test).")

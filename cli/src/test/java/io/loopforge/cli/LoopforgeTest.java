@@ -233,9 +233,13 @@ class LoopforgeTest {
         "--epochs", "8", "--out", dense.toString());
     assertEquals(0, train.code(), train.err());
     assertTrue(train.out().contains("inputs: force (the columns of the built-in plant mass-spring-damper"), train.out());
+    // 8 epochs are fewer than the patience, so the limit ends training and the user is told
+    assertTrue(train.out().contains("still improving when the epoch limit ended training: more --epochs (now 8)"),
+        train.out());
     Path sparse = dir.resolve("sparse.json");
     Run cut = run("sparsify", "--model", dense.toString(), "--data", csv.toString(), "--relu-budget", "4",
-        "--schedule", "16,8,4", "--warmup-epochs", "1", "--gate-epochs", "1", "--fine-tune-epochs", "2", "--quiet",
+        "--schedule", "16,8,4", "--warmup-epochs", "1", "--gate-epochs", "1", "--fine-tune-epochs", "2",
+        "--intermediate-fine-tune-epochs", "1", "--quiet",
         "--out", sparse.toString());
     assertEquals(0, cut.code(), cut.err());
     var file = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sparse.toFile());

@@ -65,7 +65,7 @@ public final class GatedSparsifier {
       }
       listener.onPhase("budget " + budget + ": fine-tuning " + net.reluCount() + " ReLU, "
           + net.count(NeuronKind.IDENTITY) + " identity, " + net.count(NeuronKind.ZERO) + " removed");
-      Stages.train(net, data, config.training(), config.fineTuneLearningRate(), config.fineTuneEpochs(), true,
+      Stages.train(net, data, config.training(), config.fineTuneLearningRate(), config.fineTuneEpochs(budget), true,
           1001 + 2 * stageIndex, null, listener);
       stages.add(Stages.record(budget, net, data, t0));
     }

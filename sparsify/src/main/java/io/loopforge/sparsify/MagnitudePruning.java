@@ -50,7 +50,7 @@ public final class MagnitudePruning {
         }
       }
       listener.onPhase("budget " + budget + ": fine-tuning after magnitude pruning");
-      Stages.train(net, data, config.training(), config.fineTuneLearningRate(), config.fineTuneEpochs(), true,
+      Stages.train(net, data, config.training(), config.fineTuneLearningRate(), config.fineTuneEpochs(budget), true,
           2000 + stageIndex, null, listener);
       stages.add(Stages.record(budget, net, data, t0));
     }

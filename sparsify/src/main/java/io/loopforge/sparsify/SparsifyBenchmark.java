@@ -107,7 +107,7 @@ public final class SparsifyBenchmark {
       TrainingConfig training = TrainingConfig.builder().learningRate(2e-3).batchSize(64).patience(12)
           .plateauEpochs(4).seed(1).build();
       return new Options(List.of("cartpole-walls", "pendulum"), 24_000, new int[] {128, 128},
-          new int[] {32, 16, 8, 4}, 5, 10, 80, 100_000, 0.2, SparsifyConfig.builder(1).training(training).build(),
+          new int[] {32, 16, 8, 4}, 5, 10, 400, 100_000, 0.2, SparsifyConfig.builder(1).training(training).build(),
           training, 1);
     }
 
@@ -115,7 +115,7 @@ public final class SparsifyBenchmark {
     public static Options quick() {
       TrainingConfig training = TrainingConfig.builder().learningRate(3e-3).batchSize(32).patience(4)
           .plateauEpochs(2).seed(1).build();
-      SparsifyConfig s = SparsifyConfig.builder(1).warmupEpochs(1).gateEpochs(1).fineTuneEpochs(2)
+      SparsifyConfig s = SparsifyConfig.builder(1).warmupEpochs(1).gateEpochs(1).fineTuneEpochs(2).intermediateFineTuneEpochs(2)
           .training(training).build();
       return new Options(List.of("pendulum"), 2_000, new int[] {16, 16}, new int[] {8, 4}, 3, 5, 8, 2_000, 0.2, s,
           training, 1);
@@ -153,9 +153,10 @@ public final class SparsifyBenchmark {
    * @param trainingWindows rollout windows of the training part (training horizon)
    * @param validationWindows evalHorizon-step windows of the validation part
    * @param testWindows evalHorizon-step windows of the test set
+   * @param denseTraining how the dense network's training ended (epochs, best epoch, early stop or limit)
    */
   public record PlantReport(String plant, int transitions, int testTransitions, int trainingWindows, int validationWindows,
-      int testWindows, double dt, List<Row> rows) {
+      int testWindows, double dt, TrainingResult denseTraining, List<Row> rows) {
 
     /** The dense network's row. */
     public Row denseRow() {
@@ -335,7 +336,7 @@ public final class SparsifyBenchmark {
     ReluNetwork denseNet = dense.toNetwork();
 
     int[] schedule = schedule(denseNet.reluCount(), o.budgets());
-    SparsifyConfig sc = o.sparsify().toBuilder().schedule(schedule).training(o.training()).build();
+    SparsifyConfig sc = o.sparsify().toBuilder().schedule(schedule).keep(o.budgets()).training(o.training()).build();
     listener.onPhase(plantName + ": gated sparsification " + Arrays.toString(schedule));
     SparsificationResult gated = new GatedSparsifier(sc).run(denseNet, train, listener);
     listener.onPhase(plantName + ": magnitude pruning " + Arrays.toString(schedule));
@@ -364,7 +365,7 @@ public final class SparsifyBenchmark {
       ReluNetworkFile.write(denseNet, modelDirectory.resolve(plantName + "-dense.json"));
     }
     return new PlantReport(plantName, data.sampleCount() - data.size(), o.testTransitions(), train.trainingWindows(),
-        eval.validationWindows(), test.trainingWindows(), train.dt(), rows);
+        eval.validationWindows(), test.trainingWindows(), train.dt(), dr, rows);
   }
 
   /** The seed of the test set: another stream than the training data's. */
@@ -416,6 +417,9 @@ public final class SparsifyBenchmark {
           + "validation: %d training windows (%d steps), %d validation windows (%d steps); %d test transitions "
           + "(another seed): %d windows.%n%n", r.plant(), r.dt(), Arrays.toString(o.hidden()), r.transitions(),
           r.trainingWindows(), o.trainHorizon(), r.validationWindows(), h, r.testTransitions(), r.testWindows()));
+      TrainingResult d = r.denseTraining();
+      sb.append(String.format(Locale.ROOT, "Dense training: best epoch %d of %d (%s).%n%n", d.bestEpoch(), d.epochs(),
+          d.stoppedEarly() ? "stopped early: converged" : "**epoch limit reached: the dense network may be undertrained**"));
       sb.append("Test set (held out):\n\n");
       table(sb, r, h, true);
       sb.append("\nValidation trajectories (used for early stopping):\n\n");

@@ -12,6 +12,8 @@ public final class SparsifyConfig {
   private final int warmupEpochs;
   private final int gateEpochs;
   private final int fineTuneEpochs;
+  private final int intermediateFineTuneEpochs;
+  private final int[] kept;
   private final double temperature;
   private final double gateLearningRate;
   private final double initialReluLogit;
@@ -28,6 +30,8 @@ public final class SparsifyConfig {
     this.warmupEpochs = b.warmupEpochs;
     this.gateEpochs = b.gateEpochs;
     this.fineTuneEpochs = b.fineTuneEpochs;
+    this.intermediateFineTuneEpochs = b.intermediateFineTuneEpochs;
+    this.kept = b.kept == null ? new int[] {schedule[schedule.length - 1]} : b.kept.clone();
     this.temperature = b.temperature;
     this.gateLearningRate = b.gateLearningRate;
     this.initialReluLogit = b.initialReluLogit;
@@ -50,6 +54,8 @@ public final class SparsifyConfig {
     b.warmupEpochs = warmupEpochs;
     b.gateEpochs = gateEpochs;
     b.fineTuneEpochs = fineTuneEpochs;
+    b.intermediateFineTuneEpochs = intermediateFineTuneEpochs;
+    b.kept = kept.clone();
     b.temperature = temperature;
     b.gateLearningRate = gateLearningRate;
     b.initialReluLogit = initialReluLogit;
@@ -94,9 +100,27 @@ public final class SparsifyConfig {
     return gateEpochs;
   }
 
-  /** Epochs of weight training with the stage's hard choice fixed. */
+  /**
+   * Most epochs of weight training with the hard choice fixed at a kept budget ({@link #kept()}); early
+   * stopping on the validation loss usually ends it first, so the network there is trained to convergence.
+   */
   public int fineTuneEpochs() {
     return fineTuneEpochs;
+  }
+
+  /** Most fine-tuning epochs at a budget that is only passed through on the way to a kept one. */
+  public int intermediateFineTuneEpochs() {
+    return intermediateFineTuneEpochs;
+  }
+
+  /** Budgets whose networks are results, fine-tuned to convergence: by default only the last one. */
+  public int[] kept() {
+    return kept.clone();
+  }
+
+  /** Most fine-tuning epochs of the stage with this budget. */
+  public int fineTuneEpochs(int budget) {
+    return Arrays.stream(kept).anyMatch(k -> k == budget) ? fineTuneEpochs : intermediateFineTuneEpochs;
   }
 
   /** Gumbel-softmax temperature. */
@@ -150,7 +174,9 @@ public final class SparsifyConfig {
     private int[] schedule;
     private int warmupEpochs = 3;
     private int gateEpochs = 4;
-    private int fineTuneEpochs = 60;
+    private int fineTuneEpochs = 400;
+    private int intermediateFineTuneEpochs = 60;
+    private int[] kept;
     private double temperature = 0.5;
     private double gateLearningRate = 0.003;
     private double initialReluLogit = 3.0;
@@ -162,7 +188,7 @@ public final class SparsifyConfig {
 
     private Builder() {}
 
-    /** Strictly decreasing ReLU budgets; the last is the target. */
+    /** Strictly decreasing ReLU budgets; the last is the target. Resets the kept budgets to the last one. */
     public Builder schedule(int... schedule) {
       if (schedule.length == 0) {
         throw new SparsifyException("the ReLU budget schedule is empty");
@@ -177,6 +203,7 @@ public final class SparsifyConfig {
         }
       }
       this.schedule = schedule.clone();
+      this.kept = null;
       return this;
     }
 
@@ -192,6 +219,17 @@ public final class SparsifyConfig {
 
     public Builder fineTuneEpochs(int v) {
       fineTuneEpochs = nonNegative(v, "fine-tuning epochs");
+      return this;
+    }
+
+    public Builder intermediateFineTuneEpochs(int v) {
+      intermediateFineTuneEpochs = nonNegative(v, "intermediate fine-tuning epochs");
+      return this;
+    }
+
+    /** Budgets of the schedule whose networks are results (fine-tuned with {@link #fineTuneEpochs}). */
+    public Builder keep(int... budgets) {
+      kept = budgets.clone();
       return this;
     }
 
@@ -255,6 +293,13 @@ public final class SparsifyConfig {
     }
 
     public SparsifyConfig build() {
+      if (kept != null) {
+        for (int k : kept) {
+          if (Arrays.stream(schedule).noneMatch(b -> b == k)) {
+            throw new SparsifyException("kept budget " + k + " is not in the schedule " + Arrays.toString(schedule));
+          }
+        }
+      }
       return new SparsifyConfig(this);
     }
   }

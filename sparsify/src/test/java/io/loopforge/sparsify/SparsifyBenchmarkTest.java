@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loopforge.modeling.Dataset;
 import io.loopforge.modeling.Trajectory;
+import io.loopforge.modeling.nn.TrainingResult;
 import io.loopforge.sparsify.SparsifyBenchmark.Cell;
 import io.loopforge.sparsify.SparsifyBenchmark.Goal;
 import io.loopforge.sparsify.SparsifyBenchmark.PlantReport;
@@ -86,7 +87,7 @@ class SparsifyBenchmarkTest {
   }
 
   private static PlantReport report(Row... rows) {
-    return new PlantReport("p", 100, 100, 10, 10, 10, 0.05, List.of(rows));
+    return new PlantReport("p", 100, 100, 10, 10, 10, 0.05, new TrainingResult(50, 38, 1e-3, 1.0, true), List.of(rows));
   }
 
   @Test
@@ -112,5 +113,9 @@ class SparsifyBenchmarkTest {
     assertTrue(md.contains("Test set (held out)") && md.contains("Validation trajectories"), md);
     assertTrue(md.contains("Goal (≥ 8× fewer ReLUs than the dense 32"), md);
     assertTrue(md.contains("without the worst 1 % of each network's windows"), md);
+    // the reader learns whether the reference network converged
+    assertTrue(md.contains("Dense training: best epoch " + r.denseTraining().bestEpoch() + " of "
+        + r.denseTraining().epochs()), md);
+    assertEquals(r.denseTraining().stoppedEarly(), !md.contains("epoch limit reached"), md);
   }
 }
