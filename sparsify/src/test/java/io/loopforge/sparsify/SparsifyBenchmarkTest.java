@@ -87,7 +87,8 @@ class SparsifyBenchmarkTest {
   }
 
   private static PlantReport report(Row... rows) {
-    return new PlantReport("p", 100, 100, 10, 10, 10, 0.05, new TrainingResult(50, 38, 1e-3, 1.0, true), List.of(rows));
+    return new PlantReport("p", 100, 100, 10, 10, 10, 0.05, new TrainingResult(50, 38, 1e-3, 1.0, true),
+        rows[0].gated(), List.of(rows));
   }
 
   @Test
@@ -117,5 +118,8 @@ class SparsifyBenchmarkTest {
     assertTrue(md.contains("Dense training: best epoch " + r.denseTraining().bestEpoch() + " of "
         + r.denseTraining().epochs()), md);
     assertEquals(r.denseTraining().stoppedEarly(), !md.contains("epoch limit reached"), md);
+    // a second training of the dense network, from another initialisation, is another network
+    assertTrue(r.denseAgain().testH() > 0 && r.denseAgain().testH() != r.denseRow().gated().testH(), r.toString());
+    assertTrue(md.contains("The dense network trained again from another initialisation"), md);
   }
 }
