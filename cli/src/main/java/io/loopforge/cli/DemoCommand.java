@@ -238,7 +238,8 @@ final class DemoCommand implements Callable<Integer> {
     TrainingConfig training = TrainingConfig.builder().maxEpochs(40).seed(seed).build();
     TrainingResult trained = new MlpTrainer(training).train(net, train, TrainingListener.NONE);
     ReluNetwork dense = net.toNetwork();
-    SparsifyConfig config = SparsifyConfig.builder(32, 16, RELU_BUDGET).warmupEpochs(1).gateEpochs(2).fineTuneEpochs(15).intermediateFineTuneEpochs(15)
+    SparsifyConfig config = SparsifyConfig.builder(32, 16, RELU_BUDGET).warmupEpochs(1).gateEpochs(2).fineTuneEpochs(15)
+        .intermediateFineTuneEpochs(15)
         .training(TrainingConfig.builder().seed(seed).build()).build();
     SparsificationResult result = new GatedSparsifier(config).run(dense, train, new SparsifyListener() {
       @Override

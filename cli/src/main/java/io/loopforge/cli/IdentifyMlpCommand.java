@@ -66,7 +66,8 @@ final class IdentifyMlpCommand implements Callable<Integer> {
   int rollout;
 
   @Option(names = "--epochs", defaultValue = "400", paramLabel = "N",
-      description = "Most epochs; early stopping (--patience) usually ends training sooner (default: ${DEFAULT-VALUE}).")
+      description = "Most epochs; early stopping (--patience) usually ends training sooner (default:"
+          + " ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--learning-rate", defaultValue = "0.002", paramLabel = "LR",

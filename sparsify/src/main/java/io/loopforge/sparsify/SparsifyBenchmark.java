@@ -122,7 +122,8 @@ public final class SparsifyBenchmark {
     public static Options quick() {
       TrainingConfig training = TrainingConfig.builder().learningRate(3e-3).batchSize(32).patience(4)
           .plateauEpochs(2).seed(1).build();
-      SparsifyConfig s = SparsifyConfig.builder(1).warmupEpochs(1).gateEpochs(1).fineTuneEpochs(2).intermediateFineTuneEpochs(2)
+      SparsifyConfig s = SparsifyConfig.builder(1).warmupEpochs(1).gateEpochs(1).fineTuneEpochs(2)
+          .intermediateFineTuneEpochs(2)
           .training(training).build();
       return new Options(List.of("pendulum"), 2_000, new int[] {16, 16}, new int[] {8, 4}, 3, 5, 8, 2_000, 0.2, s,
           training, 1);
@@ -434,7 +435,8 @@ public final class SparsifyBenchmark {
           r.trainingWindows(), o.trainHorizon(), r.validationWindows(), h, r.testTransitions(), r.testWindows()));
       TrainingResult d = r.denseTraining();
       sb.append(String.format(Locale.ROOT, "Dense training: best epoch %d of %d (%s).%n%n", d.bestEpoch(), d.epochs(),
-          d.stoppedEarly() ? "stopped early: converged" : "**epoch limit reached: the dense network may be undertrained**"));
+          d.stoppedEarly() ? "stopped early: converged"
+              : "**epoch limit reached: the dense network may be undertrained**"));
       sb.append("Test set (held out):\n\n");
       table(sb, r, h, true);
       sb.append("\nValidation trajectories (used for early stopping):\n\n");

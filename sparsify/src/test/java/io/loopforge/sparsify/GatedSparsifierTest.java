@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class GatedSparsifierTest {
   private static SparsifyConfig config(int... schedule) {
-    return SparsifyConfig.builder(schedule).warmupEpochs(1).gateEpochs(1).fineTuneEpochs(2).intermediateFineTuneEpochs(2)
-        .training(TestNetworks.training()).build();
+    return SparsifyConfig.builder(schedule).warmupEpochs(1).gateEpochs(1).fineTuneEpochs(2)
+        .intermediateFineTuneEpochs(2).training(TestNetworks.training()).build();
   }
 
   @Test

@@ -26,7 +26,8 @@ class MagnitudePruningTest {
   void prunesTheSmallestNeuronsToTheBudget() {
     RolloutData data = TestNetworks.data();
     ReluNetwork dense = TestNetworks.dense(data);
-    SparsifyConfig config = SparsifyConfig.builder(8, 4).fineTuneEpochs(1).intermediateFineTuneEpochs(1).training(TestNetworks.training()).build();
+    SparsifyConfig config = SparsifyConfig.builder(8, 4).fineTuneEpochs(1).intermediateFineTuneEpochs(1)
+        .training(TestNetworks.training()).build();
     SparsificationResult r = new MagnitudePruning(config).run(dense, data, SparsifyListener.NONE);
     assertEquals("magnitude", r.method());
     for (SparsificationResult.Stage s : r.stages()) {
