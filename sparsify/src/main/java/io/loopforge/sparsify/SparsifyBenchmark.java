@@ -340,14 +340,12 @@ public final class SparsifyBenchmark {
 
     listener.onPhase(plantName + ": dense " + Arrays.toString(o.hidden()));
     TrainingConfig denseConfig = o.training().toBuilder().maxEpochs(o.denseEpochs()).build();
-    TrainableMlp dense = TrainableMlp.random(data.stateNames(), data.inputNames(), train.dt(), o.hidden(), true,
-        Normalization.fromData(train, true), o.seed());
+    TrainableMlp dense = residualNetwork(data, train, o.hidden(), o.seed());
     TrainingResult dr = new MlpTrainer(denseConfig).train(dense, train, listener);
     ReluNetwork denseNet = dense.toNetwork();
     listener.onPhase(plantName + ": dense " + Arrays.toString(o.hidden()) + " again, another initialisation");
     long again = o.seed() + AGAIN_SEED_OFFSET;
-    TrainableMlp denseAgain = TrainableMlp.random(data.stateNames(), data.inputNames(), train.dt(), o.hidden(), true,
-        Normalization.fromData(train, true), again);
+    TrainableMlp denseAgain = residualNetwork(data, train, o.hidden(), again);
     TrainingResult ar = new MlpTrainer(denseConfig.toBuilder().seed(again).build()).train(denseAgain, train, listener);
     Cell againCell = score.cell(denseAgain.toNetwork(), ar.seconds(), denseNet.reluCount());
 
@@ -365,8 +363,7 @@ public final class SparsifyBenchmark {
       SparsificationResult.Stage g = stage(gated, b);
       SparsificationResult.Stage m = stage(magnitude, b);
       listener.onPhase(plantName + ": small dense [" + b + "]");
-      TrainableMlp small = TrainableMlp.random(data.stateNames(), data.inputNames(), train.dt(), new int[] {b},
-          true, Normalization.fromData(train, true), o.seed() + b);
+      TrainableMlp small = residualNetwork(data, train, new int[] {b}, o.seed() + b);
       TrainingResult sr = new MlpTrainer(denseConfig).train(small, train, listener);
       rows.add(new Row(b, false, score.cell(g.folded(), g.seconds(), g.folded().reluCount()),
           score.cell(m.folded(), m.seconds(), m.folded().reluCount()),
@@ -382,6 +379,12 @@ public final class SparsifyBenchmark {
     }
     return new PlantReport(plantName, data.sampleCount() - data.size(), o.testTransitions(), train.trainingWindows(),
         eval.validationWindows(), test.trainingWindows(), train.dt(), dr, againCell, rows);
+  }
+
+  /** An untrained residual network with these hidden widths, normalised on the training part of the data. */
+  private static TrainableMlp residualNetwork(Dataset data, RolloutData train, int[] hidden, long seed) {
+    return TrainableMlp.random(data.stateNames(), data.inputNames(), train.dt(), hidden, true,
+        Normalization.fromData(train, true), seed);
   }
 
   /** The seed of the test set: another stream than the training data's. */
