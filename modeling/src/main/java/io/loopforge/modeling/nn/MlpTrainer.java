@@ -67,6 +67,8 @@ public final class MlpTrainer {
     double[] m = new double[p];
     double[] v = new double[p];
     double[] best = net.parameters();
+    double[] average = config.averaging() > 0 ? net.parameters() : null;
+    double[] raw = average != null ? new double[p] : null;
     boolean[] isWeight = new boolean[p];
     for (int l = 0; l < net.layerCount(); l++) {
       Arrays.fill(isWeight, net.weightOffset(l), net.biasOffset(l), true);
@@ -153,11 +155,22 @@ public final class MlpTrainer {
             }
             w[i] -= update;
           }
+          if (average != null) {
+            // the early steps weigh more, as the network moves fastest then (warm-up of the decay)
+            double d = Math.min(config.averaging(), (1.0 + step) / (10.0 + step));
+            for (int i = 0; i < p; i++) {
+              average[i] = d * average[i] + (1 - d) * w[i];
+            }
+          }
         }
         epochLoss /= nTrain;
         double valLoss;
         if (gates != null) {
           gates.harden(cR, cI);
+        }
+        if (average != null) {
+          System.arraycopy(net.params, 0, raw, 0, p);
+          System.arraycopy(average, 0, net.params, 0, p);
         }
         if (nVal > 0) {
           valLoss = runBatch(pool, shards, null, 0, nVal, true, false, cR, cI) / nVal;
@@ -175,6 +188,9 @@ public final class MlpTrainer {
           if (gates != null) {
             gates.markBest();
           }
+        }
+        if (average != null) {
+          System.arraycopy(raw, 0, net.params, 0, p);
         }
         if (valLoss < significantLoss * (1 - MIN_RELATIVE_IMPROVEMENT)) {
           significantLoss = valLoss;

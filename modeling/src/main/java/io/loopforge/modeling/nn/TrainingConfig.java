@@ -14,6 +14,7 @@ public final class TrainingConfig {
   private final double weightDecay;
   private final double l1Penalty;
   private final double gradientClip;
+  private final double averaging;
   private final int threads;
   private final long seed;
 
@@ -26,6 +27,7 @@ public final class TrainingConfig {
     this.weightDecay = b.weightDecay;
     this.l1Penalty = b.l1Penalty;
     this.gradientClip = b.gradientClip;
+    this.averaging = b.averaging;
     this.threads = b.threads;
     this.seed = b.seed;
   }
@@ -44,6 +46,7 @@ public final class TrainingConfig {
     b.weightDecay = weightDecay;
     b.l1Penalty = l1Penalty;
     b.gradientClip = gradientClip;
+    b.averaging = averaging;
     b.threads = threads;
     b.seed = seed;
     return b;
@@ -92,6 +95,15 @@ public final class TrainingConfig {
    * Threads for a minibatch's gradient (1 or 2). The batch is always cut into the same two halves
    * and summed in a fixed order, so results do not depend on this.
    */
+  /**
+   * Decay of the exponential moving average of the parameters, per minibatch step (0: no averaging).
+   * With averaging, the validation loss, early stopping and the returned network use the averaged
+   * parameters, which are far less noisy than the last step's; the optimiser goes on from its own.
+   */
+  public double averaging() {
+    return averaging;
+  }
+
   public int threads() {
     return threads;
   }
@@ -111,6 +123,7 @@ public final class TrainingConfig {
     private double weightDecay = 0.0;
     private double l1Penalty = 0.0;
     private double gradientClip = 10.0;
+    private double averaging = 0.0;
     private int threads = 2;
     private long seed = 1;
 
@@ -177,6 +190,14 @@ public final class TrainingConfig {
         throw new IllegalArgumentException("the gradient clip must be ≥ 0, got " + v);
       }
       gradientClip = v;
+      return this;
+    }
+
+    public Builder averaging(double v) {
+      if (!(v >= 0 && v < 1)) {
+        throw new IllegalArgumentException("the averaging decay must be in [0, 1), got " + v);
+      }
+      averaging = v;
       return this;
     }
 

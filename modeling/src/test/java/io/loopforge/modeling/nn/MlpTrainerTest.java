@@ -136,6 +136,27 @@ class MlpTrainerTest {
   }
 
   @Test
+  void averagedParametersAreWhatIsValidatedAndReturned() {
+    RolloutData data = RolloutData.of(SyntheticData.pendulum(6, 150, 1), 3, 0.2);
+    Normalization norm = Normalization.fromData(data, true);
+    TrainingConfig plain = TrainingConfig.builder().maxEpochs(20).learningRate(2e-2).batchSize(16).seed(5).build();
+    TrainingConfig averaged = plain.toBuilder().averaging(0.99).build();
+    TrainableMlp a = TrainableMlp.random(SyntheticData.STATES, SyntheticData.INPUTS, SyntheticData.DT,
+        new int[] {16, 16}, true, norm, 9);
+    TrainableMlp b = TrainableMlp.random(SyntheticData.STATES, SyntheticData.INPUTS, SyntheticData.DT,
+        new int[] {16, 16}, true, norm, 9);
+    List<TrainingListener.EpochReport> reports = new ArrayList<>();
+    TrainingResult plainResult = new MlpTrainer(plain).train(a, data, TrainingListener.NONE);
+    TrainingResult averagedResult = new MlpTrainer(averaged).train(b, data, reports::add);
+    double after = MlpTrainer.loss(b, data, true);
+    assertEquals(averagedResult.bestValidationLoss(), after, 1e-12 * after, "the returned network is the validated one");
+    assertEquals(reports.get(averagedResult.bestEpoch() - 1).validationLoss(), after, 1e-12 * after);
+    assertTrue(Math.abs(averagedResult.bestValidationLoss() - plainResult.bestValidationLoss())
+        > 1e-6 * plainResult.bestValidationLoss(), "same seed, but the averaged parameters are another network");
+    assertThrows(IllegalArgumentException.class, () -> TrainingConfig.builder().averaging(1.0));
+  }
+
+  @Test
   void nanLossStopsWithEpochAndLearningRate() {
     List<Trajectory> list = new ArrayList<>(SyntheticData.pendulum(2, 60, 3).trajectories());
     RolloutData data = RolloutData.of(new Dataset(list), 5, 0.2);
