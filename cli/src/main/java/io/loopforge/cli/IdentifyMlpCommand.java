@@ -89,6 +89,11 @@ final class IdentifyMlpCommand implements Callable<Integer> {
       description = "Decoupled weight decay, AdamW (default: ${DEFAULT-VALUE}).")
   double weightDecay;
 
+  @Option(names = "--averaging", defaultValue = "0.999", paramLabel = "D",
+      description = "Validate and keep an exponential moving average of the weights, decay D per minibatch;"
+          + " 0: the last step's weights (default: ${DEFAULT-VALUE}).")
+  double averaging;
+
   @Option(names = "--validation", defaultValue = "0.2", paramLabel = "F",
       description = "Fraction of the data held out for validation: whole trajectories when there are 5 or more,"
           + " else the end of each (default: ${DEFAULT-VALUE}).")
@@ -122,7 +127,8 @@ final class IdentifyMlpCommand implements Callable<Integer> {
     TrainingConfig config;
     try {
       config = TrainingConfig.builder().learningRate(learningRate).batchSize(batch).maxEpochs(epochs)
-          .patience(patience).plateauEpochs(plateau).weightDecay(weightDecay).seed(seed).threads(threads).build();
+          .patience(patience).plateauEpochs(plateau).weightDecay(weightDecay).averaging(averaging).seed(seed)
+          .threads(threads).build();
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage(), e);
     }

@@ -140,6 +140,11 @@ final class SparsifyCommand implements Callable<Integer> {
   @Option(names = "--l1", defaultValue = "0", paramLabel = "W", description = "L1 penalty on the weights (default: ${DEFAULT-VALUE}).")
   double l1;
 
+  @Option(names = "--averaging", defaultValue = "0.999", paramLabel = "D",
+      description = "Validate and keep an exponential moving average of the weights, decay D per minibatch;"
+          + " 0: the last step's weights (default: ${DEFAULT-VALUE}).")
+  double averaging;
+
   @Option(names = "--batch", defaultValue = "64", paramLabel = "N", description = "Windows per minibatch (default: ${DEFAULT-VALUE}).")
   int batch;
 
@@ -194,7 +199,7 @@ final class SparsifyCommand implements Callable<Integer> {
     SparsificationResult result;
     try {
       TrainingConfig training = TrainingConfig.builder().batchSize(batch).l1Penalty(l1).patience(12)
-          .plateauEpochs(4).seed(seed).threads(threads).build();
+          .plateauEpochs(4).averaging(averaging).seed(seed).threads(threads).build();
       SparsifyConfig config = SparsifyConfig.builder(stages).warmupEpochs(warmupEpochs).gateEpochs(gateEpochs)
           .fineTuneEpochs(fineTuneEpochs).intermediateFineTuneEpochs(intermediateFineTuneEpochs)
           .fineTuneLearningRate(fineTuneLearningRate)
@@ -304,6 +309,11 @@ final class SparsifyCommand implements Callable<Integer> {
             + " stopping usually ends it sooner).")
     Integer fineTuneEpochs;
 
+    @Option(names = "--averaging", paramLabel = "D",
+        description = "Decay per minibatch of the moving average of the weights that every training validates"
+            + " and keeps; 0: the last step's weights (default: 0.999).")
+    Double averaging;
+
     @Option(names = "--quick", description = "A tiny configuration (smoke test).")
     boolean quick;
 
@@ -338,6 +348,12 @@ final class SparsifyCommand implements Callable<Integer> {
       }
       if (fineTuneEpochs != null) {
         options = options.withSparsify(options.sparsify().toBuilder().fineTuneEpochs(fineTuneEpochs).build());
+      }
+      if (averaging != null) {
+        if (!(averaging >= 0 && averaging < 1)) {
+          throw new ParameterException(spec.commandLine(), "--averaging must be in [0, 1), got " + averaging);
+        }
+        options = options.withAveraging(averaging);
       }
       SparsifyListener progress = new SparsifyListener() {
         @Override

@@ -109,10 +109,20 @@ public final class SparsifyBenchmark {
           testTransitions, validationFraction, sparsify.toBuilder().training(t).build(), t, newSeed);
     }
 
+    /**
+     * These options with another averaging decay of the weights (0: none) in every training: dense,
+     * sparsifier stages and small-dense.
+     */
+    public Options withAveraging(double decay) {
+      TrainingConfig t = training.toBuilder().averaging(decay).build();
+      return new Options(plants, transitions, hidden, budgets, trainHorizon, evalHorizon, denseEpochs,
+          testTransitions, validationFraction, sparsify.toBuilder().training(t).build(), t, seed);
+    }
+
     /** The published configuration. */
     public static Options standard() {
       TrainingConfig training = TrainingConfig.builder().learningRate(2e-3).batchSize(64).patience(12)
-          .plateauEpochs(4).seed(1).build();
+          .plateauEpochs(4).averaging(0.999).seed(1).build();
       return new Options(List.of("cartpole-walls", "pendulum"), 24_000, new int[] {128, 128},
           new int[] {32, 16, 8, 4}, 5, 10, 400, 100_000, 0.2, SparsifyConfig.builder(1).training(training).build(),
           training, 1);
@@ -121,7 +131,7 @@ public final class SparsifyBenchmark {
     /** A few seconds per plant: small data and networks, for smoke tests. */
     public static Options quick() {
       TrainingConfig training = TrainingConfig.builder().learningRate(3e-3).batchSize(32).patience(4)
-          .plateauEpochs(2).seed(1).build();
+          .plateauEpochs(2).averaging(0.99).seed(1).build();
       SparsifyConfig s = SparsifyConfig.builder(1).warmupEpochs(1).gateEpochs(1).fineTuneEpochs(2)
           .intermediateFineTuneEpochs(2)
           .training(training).build();
@@ -437,9 +447,13 @@ public final class SparsifyBenchmark {
           + "(another seed): %d windows.%n%n", r.plant(), r.dt(), Arrays.toString(o.hidden()), r.transitions(),
           r.trainingWindows(), o.trainHorizon(), r.validationWindows(), h, r.testTransitions(), r.testWindows()));
       TrainingResult d = r.denseTraining();
-      sb.append(String.format(Locale.ROOT, "Dense training: best epoch %d of %d (%s).%n%n", d.bestEpoch(), d.epochs(),
-          d.stoppedEarly() ? "stopped early: converged"
-              : "**epoch limit reached: the dense network may be undertrained**"));
+      sb.append(String.format(Locale.ROOT, "Dense training: best epoch %d of %d (%s); %s.%n%n", d.bestEpoch(),
+          d.epochs(), d.stoppedEarly() ? "stopped early: converged"
+              : "**epoch limit reached: the dense network may be undertrained**",
+          o.training().averaging() > 0
+              ? "every network validated and kept as the moving average of its weights (decay "
+                  + o.training().averaging() + " per minibatch)"
+              : "every network kept with its last step's weights (no averaging)"));
       sb.append("Test set (held out):\n\n");
       table(sb, r, h, true);
       sb.append("\nValidation trajectories (used for early stopping):\n\n");
