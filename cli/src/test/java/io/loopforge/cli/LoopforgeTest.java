@@ -252,6 +252,12 @@ class LoopforgeTest {
     assertTrue(relus > 0 && relus <= 4, "ReLUs left: " + relus + " in " + file);
     assertTrue(cut.out().matches("(?s).*after\\s+" + relus + "\\s.*"), cut.out());
 
+    Run badAverage = run("identify", "mlp", "--data", csv.toString(), "--hidden", "4", "--averaging", "1.5",
+        "--out", dir.resolve("y.json").toString());
+    assertEquals(1, badAverage.code());
+    assertTrue(badAverage.err().contains("the averaging decay must be in [0, 1), got 1.5"), badAverage.err());
+    assertTrue(Files.notExists(dir.resolve("y.json")));
+
     Run tooMany = run("sparsify", "--model", dense.toString(), "--data", csv.toString(), "--relu-budget", "40",
         "--out", dir.resolve("x.json").toString());
     assertEquals(1, tooMany.code());
@@ -276,6 +282,10 @@ class LoopforgeTest {
     Run bad = run("sparsify", "benchmark", "--quick", "--budgets", "4,8");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("--budgets must be positive and strictly decreasing, got [4, 8]"), bad.err());
+    assertTrue(md.contains("moving average of its weights (decay 0.99 per minibatch)"), md);
+    Run badAverage = run("sparsify", "benchmark", "--quick", "--averaging", "1");
+    assertEquals(2, badAverage.code());
+    assertTrue(badAverage.err().contains("--averaging must be in [0, 1), got 1.0"), badAverage.err());
   }
 
   @Test
