@@ -271,7 +271,8 @@ final class SparsifyCommand implements Callable<Integer> {
             + " magnitude pruning and a small dense network trained from scratch, by 1-step and 10-step MSE on"
             + " the test and the validation data, and time. Writes Markdown tables and says whether the goal"
             + " (≥ 8x fewer ReLUs, 10-step MSE within 10 %% of dense, better than both baselines) is met."
-            + " About 20-25 minutes on 2 cores (every network trained until early stopping); --quick takes seconds.",
+            + " Long: every network trains until early stopping or 400 epochs; with --budgets 32 a plant took 22-32"
+            + " minutes (two runs sharing 2 cores), the four default budgets take longer; --quick takes seconds.",
         ""
       })
   static final class Benchmark implements Callable<Integer> {
