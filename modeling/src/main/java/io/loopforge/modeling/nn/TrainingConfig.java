@@ -96,7 +96,7 @@ public final class TrainingConfig {
    * and summed in a fixed order, so results do not depend on this.
    */
   /**
-   * Decay of the exponential moving average of the parameters, per minibatch step (0: no averaging).
+   * Decay of the exponential moving average of the parameters, per minibatch step (0: no averaging; default 0.999).
    * With averaging, the validation loss, early stopping and the returned network use the averaged
    * parameters, which are far less noisy than the last step's; the optimiser goes on from its own.
    */
@@ -123,7 +123,7 @@ public final class TrainingConfig {
     private double weightDecay = 0.0;
     private double l1Penalty = 0.0;
     private double gradientClip = 10.0;
-    private double averaging = 0.0;
+    private double averaging = 0.999;
     private int threads = 2;
     private long seed = 1;
 

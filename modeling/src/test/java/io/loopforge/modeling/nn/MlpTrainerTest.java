@@ -139,7 +139,8 @@ class MlpTrainerTest {
   void averagedParametersAreWhatIsValidatedAndReturned() {
     RolloutData data = RolloutData.of(SyntheticData.pendulum(6, 150, 1), 3, 0.2);
     Normalization norm = Normalization.fromData(data, true);
-    TrainingConfig plain = TrainingConfig.builder().maxEpochs(20).learningRate(2e-2).batchSize(16).seed(5).build();
+    TrainingConfig plain = TrainingConfig.builder().maxEpochs(20).learningRate(2e-2).batchSize(16).averaging(0).seed(5)
+        .build();
     TrainingConfig averaged = plain.toBuilder().averaging(0.99).build();
     TrainableMlp a = TrainableMlp.random(SyntheticData.STATES, SyntheticData.INPUTS, SyntheticData.DT,
         new int[] {16, 16}, true, norm, 9);
