@@ -351,10 +351,11 @@ final class SparsifyCommand implements Callable<Integer> {
         options = options.withSparsify(options.sparsify().toBuilder().fineTuneEpochs(fineTuneEpochs).build());
       }
       if (averaging != null) {
-        if (!(averaging >= 0 && averaging < 1)) {
-          throw new ParameterException(spec.commandLine(), "--averaging must be in [0, 1), got " + averaging);
+        try {
+          options = options.withAveraging(averaging);
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException(spec.commandLine(), "--averaging: " + e.getMessage());
         }
-        options = options.withAveraging(averaging);
       }
       SparsifyListener progress = new SparsifyListener() {
         @Override

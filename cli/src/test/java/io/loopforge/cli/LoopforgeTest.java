@@ -285,7 +285,7 @@ class LoopforgeTest {
     assertTrue(md.contains("moving average of its weights (decay 0.99 per minibatch)"), md);
     Run badAverage = run("sparsify", "benchmark", "--quick", "--averaging", "1");
     assertEquals(2, badAverage.code());
-    assertTrue(badAverage.err().contains("--averaging must be in [0, 1), got 1.0"), badAverage.err());
+    assertTrue(badAverage.err().contains("--averaging: the averaging decay must be in [0, 1), got 1.0"), badAverage.err());
   }
 
   @Test

@@ -92,11 +92,8 @@ public final class TrainingConfig {
   }
 
   /**
-   * Threads for a minibatch's gradient (1 or 2). The batch is always cut into the same two halves
-   * and summed in a fixed order, so results do not depend on this.
-   */
-  /**
-   * Decay of the exponential moving average of the parameters, per minibatch step (0: no averaging; default 0.999).
+   * Decay of the exponential moving average of the parameters, per minibatch step (0: no averaging;
+   * default 0.999).
    * With averaging, the validation loss, early stopping and the returned network use the averaged
    * parameters, which are far less noisy than the last step's; the optimiser goes on from its own.
    */
@@ -104,6 +101,10 @@ public final class TrainingConfig {
     return averaging;
   }
 
+  /**
+   * Threads for a minibatch's gradient (1 or 2). The batch is always cut into the same two halves
+   * and summed in a fixed order, so results do not depend on this.
+   */
   public int threads() {
     return threads;
   }
