@@ -104,9 +104,7 @@ public final class SparsifyBenchmark {
 
     /** These options with another seed for data and training. */
     public Options withSeed(long newSeed) {
-      TrainingConfig t = training.toBuilder().seed(newSeed).build();
-      return new Options(plants, transitions, hidden, budgets, trainHorizon, evalHorizon, denseEpochs,
-          testTransitions, validationFraction, sparsify.toBuilder().training(t).build(), t, newSeed);
+      return withTraining(training.toBuilder().seed(newSeed).build(), newSeed);
     }
 
     /**
@@ -114,9 +112,13 @@ public final class SparsifyBenchmark {
      * sparsifier stages and small-dense.
      */
     public Options withAveraging(double decay) {
-      TrainingConfig t = training.toBuilder().averaging(decay).build();
+      return withTraining(training.toBuilder().averaging(decay).build(), seed);
+    }
+
+    /** These options with {@code t} for the dense networks and the sparsifiers alike. */
+    private Options withTraining(TrainingConfig t, long newSeed) {
       return new Options(plants, transitions, hidden, budgets, trainHorizon, evalHorizon, denseEpochs,
-          testTransitions, validationFraction, sparsify.toBuilder().training(t).build(), t, seed);
+          testTransitions, validationFraction, sparsify.toBuilder().training(t).build(), t, newSeed);
     }
 
     /** The published configuration. */
