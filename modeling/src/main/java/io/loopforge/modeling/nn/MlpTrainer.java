@@ -174,11 +174,14 @@ public final class MlpTrainer {
         }
         if (nVal > 0) {
           valLoss = runBatch(pool, shards, null, 0, nVal, true, false, cR, cI) / nVal;
-          if (!Double.isFinite(valLoss)) {
-            throw diverged(epoch, lr, valLoss);
-          }
+        } else if (average != null) {
+          // the running loss was measured on the moving weights, not on the average that would be kept
+          valLoss = runBatch(pool, shards, null, 0, nTrain, false, false, cR, cI) / nTrain;
         } else {
           valLoss = epochLoss;
+        }
+        if (!Double.isFinite(valLoss)) {
+          throw diverged(epoch, lr, valLoss);
         }
         boolean improved = valLoss < bestLoss;
         if (improved) {

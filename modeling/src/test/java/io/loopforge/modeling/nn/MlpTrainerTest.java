@@ -158,6 +158,19 @@ class MlpTrainerTest {
   }
 
   @Test
+  void withoutValidationTheAveragedNetworkIsChosenByItsOwnTrainingLoss() {
+    RolloutData data = RolloutData.of(SyntheticData.pendulum(6, 150, 1), 3, 0.0);
+    TrainingConfig config = TrainingConfig.builder().maxEpochs(8).learningRate(2e-2).batchSize(16).averaging(0.99)
+        .seed(5).build();
+    TrainableMlp net = TrainableMlp.random(SyntheticData.STATES, SyntheticData.INPUTS, SyntheticData.DT,
+        new int[] {16, 16}, true, Normalization.fromData(data, true), 9);
+    TrainingResult result = new MlpTrainer(config).train(net, data, TrainingListener.NONE);
+    double kept = MlpTrainer.loss(net, data, false);
+    assertEquals(result.bestValidationLoss(), kept, 1e-12 * kept,
+        "the loss that chose the returned network is that network's training loss");
+  }
+
+  @Test
   void nanLossStopsWithEpochAndLearningRate() {
     List<Trajectory> list = new ArrayList<>(SyntheticData.pendulum(2, 60, 3).trajectories());
     RolloutData data = RolloutData.of(new Dataset(list), 5, 0.2);
