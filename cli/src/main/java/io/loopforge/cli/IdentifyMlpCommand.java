@@ -11,7 +11,6 @@ import io.loopforge.modeling.nn.RolloutData;
 import io.loopforge.modeling.nn.RolloutMetrics;
 import io.loopforge.modeling.nn.TrainableMlp;
 import io.loopforge.modeling.nn.TrainingConfig;
-import io.loopforge.modeling.nn.TrainingListener;
 import io.loopforge.modeling.nn.TrainingResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -74,9 +74,6 @@ final class IdentifyMlpCommand implements Callable<Integer> {
       description = "Adam step size, halved after --plateau epochs without progress (default: ${DEFAULT-VALUE}).")
   double learningRate;
 
-  @Option(names = "--batch", defaultValue = "64", paramLabel = "N", description = "Rollout windows per minibatch (default: ${DEFAULT-VALUE}).")
-  int batch;
-
   @Option(names = "--patience", defaultValue = "12", paramLabel = "N",
       description = "Stop after N epochs without a 0.1 %% better validation loss (default: ${DEFAULT-VALUE}).")
   int patience;
@@ -89,29 +86,7 @@ final class IdentifyMlpCommand implements Callable<Integer> {
       description = "Decoupled weight decay, AdamW (default: ${DEFAULT-VALUE}).")
   double weightDecay;
 
-  @Option(names = "--averaging", defaultValue = "0.999", paramLabel = "D",
-      description = "Validate and keep an exponential moving average of the weights, decay D per minibatch;"
-          + " 0: the last step's weights (default: ${DEFAULT-VALUE}).")
-  double averaging;
-
-  @Option(names = "--validation", defaultValue = "0.2", paramLabel = "F",
-      description = "Fraction of the data held out for validation: whole trajectories when there are 5 or more,"
-          + " else the end of each (default: ${DEFAULT-VALUE}).")
-  double validation;
-
-  @Option(names = "--eval-horizon", defaultValue = "10", paramLabel = "H",
-      description = "Horizon of the reported long-range validation MSE (default: ${DEFAULT-VALUE}).")
-  int evalHorizon;
-
-  @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--threads", defaultValue = "2", paramLabel = "N",
-      description = "1 or 2; the result does not depend on it (default: ${DEFAULT-VALUE}).")
-  int threads;
-
-  @Option(names = "--quiet", description = "Do not print a line per epoch.")
-  boolean quiet;
+  @Mixin TrainingOptions training;
 
   @Override
   public Integer call() {
@@ -126,25 +101,24 @@ final class IdentifyMlpCommand implements Callable<Integer> {
     }
     TrainingConfig config;
     try {
-      config = TrainingConfig.builder().learningRate(learningRate).batchSize(batch).maxEpochs(epochs)
-          .patience(patience).plateauEpochs(plateau).weightDecay(weightDecay).averaging(averaging).seed(seed)
-          .threads(threads).build();
+      config = training.configBuilder().learningRate(learningRate).maxEpochs(epochs).patience(patience)
+          .plateauEpochs(plateau).weightDecay(weightDecay).build();
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage(), e);
     }
     CsvOptions options = DataFiles.options(data, inputs, spec.commandLine().getOut());
     Dataset dataset = TrajectoryCsv.readAll(data, options);
-    RolloutData train = RolloutData.of(dataset, rollout, validation);
-    RolloutData eval = RolloutData.of(dataset, evalHorizon, validation);
+    RolloutData train = RolloutData.of(dataset, rollout, training.validation);
+    RolloutData eval = RolloutData.of(dataset, training.evalHorizon, training.validation);
     o.printf(Locale.ROOT, "%d trajectories, %d samples, states %s, inputs %s, dt %.6g s%n", dataset.size(),
         dataset.sampleCount(), dataset.stateNames(), dataset.inputNames(), train.dt());
     o.printf(Locale.ROOT, "%d training and %d validation windows of %d steps%n", train.trainingWindows(),
         train.validationWindows(), rollout);
     TrainableMlp net = TrainableMlp.random(dataset.stateNames(), dataset.inputNames(), train.dt(), hidden,
-        residual, Normalization.fromData(train, residual), seed);
-    TrainingResult result = new MlpTrainer(config).train(net, train, quiet ? TrainingListener.NONE : progress(o));
+        residual, Normalization.fromData(train, residual), training.seed);
+    TrainingResult result = new MlpTrainer(config).train(net, train, training.progress(o));
     ReluNetwork model = net.toNetwork();
-    double[] mse = RolloutMetrics.mseByStep(model, eval, validation > 0, train.stateStd());
+    double[] mse = RolloutMetrics.mseByStep(model, eval, training.validates(), train.stateStd());
     o.printf(Locale.ROOT, "best epoch %d of %d (%s), %.1f s%n", result.bestEpoch(), result.epochs(),
         result.stoppedEarly() ? "stopped early" : "epoch limit", result.seconds());
     if (!result.stoppedEarly()) {
@@ -153,20 +127,10 @@ final class IdentifyMlpCommand implements Callable<Integer> {
     }
     o.printf(Locale.ROOT, "%s: %d ReLUs, %d parameters%n", model, model.reluCount(), model.parameterCount());
     o.printf(Locale.ROOT, "%s MSE (states / their std): 1-step %.4g, %d-step %.4g%n",
-        validation > 0 ? "validation" : "training", mse[0], evalHorizon, mse[evalHorizon - 1]);
+        training.validates() ? "validation" : "training", mse[0], training.evalHorizon, mse[mse.length - 1]);
     ReluNetworkFile.write(model, out);
     o.println("model written to " + out);
     o.flush();
     return 0;
-  }
-
-  /** Prints one line per epoch. */
-  static TrainingListener progress(PrintWriter o) {
-    return r -> {
-      o.printf(Locale.ROOT, "epoch %d/%d  training loss %.4g  validation loss %.4g  learning rate %.2g  %.0f s%s%n",
-          r.epoch(), r.maxEpochs(), r.trainingLoss(), r.validationLoss(), r.learningRate(), r.elapsedSeconds(),
-          r.improved() ? "  *" : "");
-      o.flush();
-    };
   }
 }

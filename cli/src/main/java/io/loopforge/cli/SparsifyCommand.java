@@ -10,6 +10,7 @@ import io.loopforge.modeling.nn.ReluNetworkFile;
 import io.loopforge.modeling.nn.RolloutData;
 import io.loopforge.modeling.nn.RolloutMetrics;
 import io.loopforge.modeling.nn.TrainingConfig;
+import io.loopforge.modeling.nn.TrainingListener;
 import io.loopforge.sparsify.GatedSparsifier;
 import io.loopforge.sparsify.MagnitudePruning;
 import io.loopforge.sparsify.SparsificationResult;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -91,10 +93,6 @@ final class SparsifyCommand implements Callable<Integer> {
       description = "Steps of the rollout loss (default: ${DEFAULT-VALUE}).")
   int rollout;
 
-  @Option(names = "--eval-horizon", defaultValue = "10", paramLabel = "H",
-      description = "Horizon of the reported long-range MSE (default: ${DEFAULT-VALUE}).")
-  int evalHorizon;
-
   @Option(names = "--warmup-epochs", defaultValue = "3", paramLabel = "N",
       description = "Gated epochs with every choice open (default: ${DEFAULT-VALUE}).")
   int warmupEpochs;
@@ -140,26 +138,7 @@ final class SparsifyCommand implements Callable<Integer> {
   @Option(names = "--l1", defaultValue = "0", paramLabel = "W", description = "L1 penalty on the weights (default: ${DEFAULT-VALUE}).")
   double l1;
 
-  @Option(names = "--averaging", defaultValue = "0.999", paramLabel = "D",
-      description = "Validate and keep an exponential moving average of the weights, decay D per minibatch;"
-          + " 0: the last step's weights (default: ${DEFAULT-VALUE}).")
-  double averaging;
-
-  @Option(names = "--batch", defaultValue = "64", paramLabel = "N", description = "Windows per minibatch (default: ${DEFAULT-VALUE}).")
-  int batch;
-
-  @Option(names = "--validation", defaultValue = "0.2", paramLabel = "F",
-      description = "Held-out fraction of the data, as in identify mlp (default: ${DEFAULT-VALUE}).")
-  double validation;
-
-  @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--threads", defaultValue = "2", paramLabel = "N", description = "1 or 2 (default: ${DEFAULT-VALUE}).")
-  int threads;
-
-  @Option(names = "--quiet", description = "Do not print a line per epoch.")
-  boolean quiet;
+  @Mixin TrainingOptions training;
 
   @Override
   public Integer call() {
@@ -189,8 +168,8 @@ final class SparsifyCommand implements Callable<Integer> {
           + dense.inputNames() + ", but " + data.get(0) + " has states " + dataset.stateNames() + " and inputs "
           + dataset.inputNames() + "; use data with the network's columns (or --inputs)");
     }
-    RolloutData train = RolloutData.of(dataset, rollout, validation);
-    RolloutData eval = RolloutData.of(dataset, evalHorizon, validation);
+    RolloutData train = RolloutData.of(dataset, rollout, training.validation);
+    RolloutData eval = RolloutData.of(dataset, training.evalHorizon, training.validation);
     double[] scale = train.stateStd();
     int[] stages = schedule != null ? schedule : SparsifyConfig.halvingSchedule(dense.reluCount(), budget);
     if (stages[stages.length - 1] != budget) {
@@ -198,14 +177,13 @@ final class SparsifyCommand implements Callable<Integer> {
     }
     SparsificationResult result;
     try {
-      TrainingConfig training = TrainingConfig.builder().batchSize(batch).l1Penalty(l1).patience(12)
-          .plateauEpochs(4).averaging(averaging).seed(seed).threads(threads).build();
+      TrainingConfig trainingConfig = training.configBuilder().l1Penalty(l1).patience(12).plateauEpochs(4).build();
       SparsifyConfig config = SparsifyConfig.builder(stages).warmupEpochs(warmupEpochs).gateEpochs(gateEpochs)
           .fineTuneEpochs(fineTuneEpochs).intermediateFineTuneEpochs(intermediateFineTuneEpochs)
           .fineTuneLearningRate(fineTuneLearningRate)
           .gatedLearningRate(gatedLearningRate).gateLearningRate(gateLearningRate).temperature(temperature)
-          .identityPenalty(identityPenalty).reluPenalty(reluPenalty).training(training).build();
-      SparsifyListener listener = listener(o);
+          .identityPenalty(identityPenalty).reluPenalty(reluPenalty).training(trainingConfig).build();
+      SparsifyListener listener = listener(o, training.progress(o));
       result = method.equals("gated")
           ? new GatedSparsifier(config).run(dense, train, listener)
           : new MagnitudePruning(config).run(dense, train, listener);
@@ -214,9 +192,9 @@ final class SparsifyCommand implements Callable<Integer> {
     }
     SparsificationResult.Stage last = result.last();
     FoldedReluNetwork folded = last.folded();
-    boolean onValidation = validation > 0;
+    boolean onValidation = training.validates();
     o.printf(Locale.ROOT, "%-8s %6s %11s %14s %14s%n", "", "ReLUs", "parameters", "1-step MSE",
-        evalHorizon + "-step MSE");
+        training.evalHorizon + "-step MSE");
     row(o, "before", dense.reluCount(), dense.parameterCount(), dense, eval, onValidation, scale);
     row(o, "after", folded.reluCount(), folded.nonzeroParameterCount(), folded, eval, onValidation, scale);
     o.printf(Locale.ROOT, "(MSE of states divided by their std, on the %s data; after: non-zero parameters of"
@@ -243,13 +221,12 @@ final class SparsifyCommand implements Callable<Integer> {
     }
   }
 
-  private SparsifyListener listener(PrintWriter o) {
+  /** Prints each phase on {@code o} and hands the epochs to {@code epochs}. */
+  private static SparsifyListener listener(PrintWriter o, TrainingListener epochs) {
     return new SparsifyListener() {
       @Override
       public void onEpoch(EpochReport r) {
-        if (!quiet) {
-          IdentifyMlpCommand.progress(o).onEpoch(r);
-        }
+        epochs.onEpoch(r);
       }
 
       @Override
@@ -357,18 +334,7 @@ final class SparsifyCommand implements Callable<Integer> {
           throw new ParameterException(spec.commandLine(), "--averaging: " + e.getMessage());
         }
       }
-      SparsifyListener progress = new SparsifyListener() {
-        @Override
-        public void onEpoch(EpochReport r) {
-          IdentifyMlpCommand.progress(err).onEpoch(r);
-        }
-
-        @Override
-        public void onPhase(String d) {
-          err.println(d);
-          err.flush();
-        }
-      };
+      SparsifyListener progress = listener(err, TrainingOptions.everyEpoch(err));
       long t0 = System.nanoTime();
       List<SparsifyBenchmark.PlantReport> reports = new ArrayList<>();
       if (models != null) {
