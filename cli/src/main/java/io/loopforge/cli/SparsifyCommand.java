@@ -248,8 +248,8 @@ final class SparsifyCommand implements Callable<Integer> {
             + " magnitude pruning and a small dense network trained from scratch, by 1-step and 10-step MSE on"
             + " the test and the validation data, and time. Writes Markdown tables and says whether the goal"
             + " (≥ 8x fewer ReLUs, 10-step MSE within 10 %% of dense, better than both baselines) is met."
-            + " Long: every network trains until early stopping or 400 epochs; with --budgets 32 a plant took 22-32"
-            + " minutes (two runs sharing 2 cores), the four default budgets take longer; --quick takes seconds.",
+            + " Long: every network trains until early stopping or 400 epochs; a plant took 31-36 minutes with the"
+            + " default budgets (two runs sharing 2 cores; 22-32 with --budgets 32); --quick takes seconds.",
         ""
       })
   static final class Benchmark implements Callable<Integer> {
