@@ -1,5 +1,6 @@
 package io.loopforge.codegen;
 
+import io.loopforge.modeling.sindy.Feature;
 import io.loopforge.modeling.sindy.SindyModel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +23,16 @@ final class SindyKernels {
   private SindyKernels() {}
 
   static Kernel sindy(SindyModel m) {
-    List<SindyTerms.Term> terms = SindyTerms.parse(m);
+    List<Feature> terms = m.features();
+    for (Feature f : terms) {
+      for (Feature.Factor factor : f.factors()) {
+        if (factor instanceof Feature.Custom) {
+          throw new CodegenException("the SINDy term '" + f.name() + "' is not a product of powers, sines and"
+              + " cosines of the states and inputs (custom library functions have no C form); refit with"
+              + " polynomial, fourier, identity, concat, tensor or control_affine libraries");
+        }
+      }
+    }
     int nx = m.stateDim();
     int nu = m.inputDim();
     double[][] xi = m.coefficients();
@@ -55,7 +65,7 @@ final class SindyKernels {
           continue;
         }
         String c = FloatLiteral.of(FloatLiteral.toFloat(xi[i][t], "coefficient (" + i + ", " + t + ")"));
-        String e = p.term(terms.get(t), m.featureNames().get(t));
+        String e = p.term(terms.get(t));
         sum.add(e == null ? c : c + " * " + e);
       }
       products[i] = sum.toArray(new String[0]);
@@ -236,13 +246,16 @@ final class SindyKernels {
       return key;
     }
 
-    /** The variable indices of a monomial in ascending order, each repeated by its power. */
-    private static int[] factors(int[] powers) {
-      int[] f = new int[Arrays.stream(powers).sum()];
+    /** The variable indices of the power factors in ascending order, each repeated by its exponent. */
+    private static int[] factors(Feature term) {
+      int[] f = new int[term.degree()];
       int k = 0;
-      for (int v = 0; v < powers.length; v++) {
-        for (int p = 0; p < powers[v]; p++) {
-          f[k++] = v;
+      for (Feature.Factor x : term.factors()) {
+        if (x instanceof Feature.Power) {
+          Feature.Power p = (Feature.Power) x;
+          for (int e = 0; e < p.exponent(); e++) {
+            f[k++] = p.variable();
+          }
         }
       }
       return f;
@@ -278,33 +291,38 @@ final class SindyKernels {
       return s.toString();
     }
 
-    String trig(int[] t) {
-      String key = "s" + Arrays.toString(t);
+    /** sin(k z) (q = 0) or cos(k z) (q = 1), formed once. */
+    String trig(int q, int k, int v) {
+      String key = "s" + Arrays.toString(new int[] {q, k, v});
       String name = memo.get(key);
       if (name == null) {
         usesTrig = true;
-        String z = variable(t[2]);
-        String arg = t[1] == 1 ? z : FloatLiteral.of((float) t[1]) + " * " + z;
+        String z = variable(v);
+        String arg = k == 1 ? z : FloatLiteral.of((float) k) + " * " + z;
         name = "t" + temps++;
-        lines.add(new String[] {name, "@sincos(" + arg + ", " + t[0] + ")", (t[0] == 0 ? "sin(" : "cos(") + t[1] + " "
-            + varNames.get(t[2]) + ")"});
+        lines.add(new String[] {name, "@sincos(" + arg + ", " + q + ")", (q == 0 ? "sin(" : "cos(") + k + " "
+            + varNames.get(v) + ")"});
         memo.put(key, name);
       }
       return name;
     }
 
     /** The expression of a term (null for the constant 1). */
-    String term(SindyTerms.Term term, String featureName) {
-      String key = "p" + term.key();
+    String term(Feature term) {
+      String key = "p" + term.factors();
       if (memo.containsKey(key)) {
         return memo.get(key);
       }
       List<String> factors = new ArrayList<>();
       if (term.degree() > 0) {
-        factors.add(monomial(factors(term.powers())));
+        factors.add(monomial(factors(term)));
       }
-      for (int[] t : term.trig()) {
-        factors.add(trig(t));
+      for (Feature.Factor x : term.factors()) {
+        if (x instanceof Feature.Sin) {
+          factors.add(trig(0, ((Feature.Sin) x).multiple(), ((Feature.Sin) x).variable()));
+        } else if (x instanceof Feature.Cos) {
+          factors.add(trig(1, ((Feature.Cos) x).multiple(), ((Feature.Cos) x).variable()));
+        }
       }
       String e;
       if (factors.isEmpty()) {
@@ -315,7 +333,7 @@ final class SindyKernels {
         e = factors.get(0);
         for (int i = 1; i < factors.size(); i++) {
           String name = "t" + temps++;
-          lines.add(new String[] {name, e + " * " + factors.get(i), i == factors.size() - 1 ? featureName : null});
+          lines.add(new String[] {name, e + " * " + factors.get(i), i == factors.size() - 1 ? term.name() : null});
           e = name;
         }
       }

@@ -78,6 +78,19 @@ public final class BoundLibrary {
   }
 
   /**
+   * The terms as typed products of factors of {@code z = [x, u]}, in term order (see {@link Feature}).
+   * Built from the library's structure, never from the term names.
+   */
+  public List<Feature> features() {
+    List<List<Feature.Factor>> factors = root.factors();
+    List<Feature> out = new ArrayList<>(factors.size());
+    for (int t = 0; t < factors.size(); t++) {
+      out.add(Feature.of(root.names.get(t), factors.get(t)));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
    * Evaluates the terms at {@code z = [x, u]}.
    *
    * @param z sample, length {@link #sampleDim()}

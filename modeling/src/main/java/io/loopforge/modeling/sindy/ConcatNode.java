@@ -28,6 +28,15 @@ final class ConcatNode extends LibraryNode {
   }
 
   @Override
+  List<List<Feature.Factor>> factors() {
+    List<List<Feature.Factor>> out = new ArrayList<>(size);
+    for (LibraryNode p : parts) {
+      out.addAll(p.factors());
+    }
+    return out;
+  }
+
+  @Override
   void eval(double[] z, int zOff, double[] out, int outOff, double[] scratch) {
     for (int i = 0; i < parts.length; i++) {
       parts[i].eval(z, zOff, out, outOff + offsets[i], scratch);

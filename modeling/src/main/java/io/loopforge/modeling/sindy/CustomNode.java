@@ -68,6 +68,22 @@ final class CustomNode extends LibraryNode {
     }
   }
 
+  @Override
+  List<List<Feature.Factor>> factors() {
+    List<List<Feature.Factor>> out = new ArrayList<>(size);
+    if (bias) {
+      out.add(List.of());
+    }
+    for (int i = 0; i < fn.length; i++) {
+      List<Integer> vars = new ArrayList<>();
+      for (int v : args[i]) {
+        vars.add(v);
+      }
+      out.add(List.of(new Feature.Custom(fn[i], vars, -1)));
+    }
+    return out;
+  }
+
   // Custom functions are user code: the argument buffers are per node, so a bound library that holds
   // a custom node is confined to one thread at a time (BoundLibrary hands out copies per thread).
   @Override

@@ -47,6 +47,16 @@ final class FourierNode extends LibraryNode {
   }
 
   @Override
+  List<List<Feature.Factor>> factors() {
+    List<List<Feature.Factor>> out = new ArrayList<>(size);
+    for (int t = 0; t < size; t++) {
+      int k = (int) freq[t];
+      out.add(List.of(isSin[t] ? new Feature.Sin(var[t], k) : new Feature.Cos(var[t], k)));
+    }
+    return out;
+  }
+
+  @Override
   void eval(double[] z, int zOff, double[] out, int outOff, double[] scratch) {
     for (int t = 0; t < size; t++) {
       double a = freq[t] * z[zOff + var[t]];

@@ -16,6 +16,9 @@ abstract class LibraryNode {
     this.names = List.copyOf(names);
   }
 
+  /** The terms as products of factors of z ({@link Feature}'s canonical order is applied by the caller). */
+  abstract List<List<Feature.Factor>> factors();
+
   /** Writes the terms at sample {@code z[zOff …]} into {@code out[outOff …]}. */
   abstract void eval(double[] z, int zOff, double[] out, int outOff, double[] scratch);
 

@@ -129,6 +129,19 @@ final class PolynomialNode extends LibraryNode {
   }
 
   @Override
+  List<List<Feature.Factor>> factors() {
+    List<List<Feature.Factor>> out = new ArrayList<>(size);
+    for (int t = 0; t < size; t++) {
+      List<Feature.Factor> f = new ArrayList<>(powVar[t].length);
+      for (int k = 0; k < powVar[t].length; k++) {
+        f.add(new Feature.Power(powVar[t][k], powExp[t][k]));
+      }
+      out.add(f);
+    }
+    return out;
+  }
+
+  @Override
   void eval(double[] z, int zOff, double[] out, int outOff, double[] scratch) {
     int[] par = parent;
     int[] fac = factor;

@@ -42,6 +42,7 @@ public final class SindyModel implements DynamicsModel {
   private final int[][] terms;
   private final double[][] values;
   private final ThreadLocal<Workspace> workspace;
+  private final List<Feature> features;
 
   SindyModel(
       List<String> stateNames,
@@ -95,6 +96,7 @@ public final class SindyModel implements DynamicsModel {
       }
     }
     this.workspace = ThreadLocal.withInitial(this::newWorkspace);
+    this.features = library.bind(stateNames, inputNames).features();
   }
 
   @Override
@@ -124,6 +126,15 @@ public final class SindyModel implements DynamicsModel {
   /** Library term names (PySINDy's {@code get_feature_names()}). */
   public List<String> featureNames() {
     return featureNames;
+  }
+
+  /**
+   * The library terms as typed products of factors, in the order of {@link #featureNames()} and of the
+   * coefficient columns; a factor's variable {@code j} is entry {@code j} of {@code z = [x, u]} (the
+   * states, then the inputs). Each term has its exact symbolic derivatives ({@link Feature#derivative}).
+   */
+  public List<Feature> features() {
+    return features;
   }
 
   /** Ξ: one row per equation (state), one column per term; a copy. */

@@ -55,6 +55,23 @@ final class TensorNode extends LibraryNode {
   }
 
   @Override
+  List<List<Feature.Factor>> factors() {
+    List<List<List<Feature.Factor>>> partFactors = new ArrayList<>();
+    for (LibraryNode p : parts) {
+      partFactors.add(p.factors());
+    }
+    List<List<Feature.Factor>> out = new ArrayList<>(size);
+    for (int t = 0; t < size; t++) {
+      List<Feature.Factor> f = new ArrayList<>();
+      for (int k = 0; k < parts.length; k++) {
+        f.addAll(partFactors.get(k).get((t / strides[k]) % parts[k].size));
+      }
+      out.add(f);
+    }
+    return out;
+  }
+
+  @Override
   int assignScratch(int offset, int nz) {
     int total = 0;
     for (LibraryNode p : parts) {
