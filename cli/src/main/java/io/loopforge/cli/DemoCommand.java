@@ -14,7 +14,6 @@ import io.loopforge.modeling.nn.FoldedReluNetwork;
 import io.loopforge.modeling.nn.MlpTrainer;
 import io.loopforge.modeling.nn.Normalization;
 import io.loopforge.modeling.nn.ReluNetwork;
-import io.loopforge.modeling.nn.ReluNetworkFile;
 import io.loopforge.modeling.nn.RolloutData;
 import io.loopforge.modeling.nn.RolloutMetrics;
 import io.loopforge.modeling.nn.TrainableMlp;
@@ -26,11 +25,11 @@ import io.loopforge.modeling.plant.PlantCatalog;
 import io.loopforge.modeling.plant.PlantSimulator;
 import io.loopforge.modeling.policy.AffinePolicy;
 import io.loopforge.modeling.policy.InputBounds;
-import io.loopforge.modeling.policy.PolicyFile;
+import io.loopforge.modeling.registry.Model;
+import io.loopforge.modeling.registry.ModelFiles;
 import io.loopforge.modeling.sindy.FeatureLibrary;
 import io.loopforge.modeling.sindy.Sindy;
 import io.loopforge.modeling.sindy.SindyModel;
-import io.loopforge.modeling.sindy.SindyModelFile;
 import io.loopforge.modeling.sindy.Stlsq;
 import io.loopforge.mpc.LqrDesign;
 import io.loopforge.sparsify.GatedSparsifier;
@@ -148,14 +147,14 @@ final class DemoCommand implements Callable<Integer> {
         .fit(data);
     double fitMs = (System.nanoTime() - t0) / 1e6;
     Path modelFile = out.resolve(name + "_sindy.json");
-    SindyModelFile.write(model, modelFile);
+    ModelFiles.write(Model.of(model), modelFile);
     for (String line : model.printLines()) {
       w.println("      " + line);
     }
     w.printf(Locale.ROOT, "      fitted in %.1f ms, R² %.6f on the training data; wrote %s%n", fitMs, model.score(data), modelFile);
 
     FoldedReluNetwork sparse = sparseNetwork(w, data);
-    ReluNetworkFile.write(sparse, out.resolve(name + "_sparse_net.json"));
+    ModelFiles.write(Model.of(sparse), out.resolve(name + "_sparse_net.json"));
 
     stage(w, 4, "controller", "LQR on the learned model's linearisation at the task's reference");
     w.println("      (mixed-integer MPC and its distillation are not built yet: the controller is an LQR.)");
@@ -167,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
         .inputBounds(InputBounds.of(p.inputLower(), p.inputUpper()))
         .build();
     Path policyFile = out.resolve(name + "_lqr.json");
-    PolicyFile.write(policy, policyFile);
+    ModelFiles.write(Model.of(policy), policyFile);
     w.printf(Locale.ROOT, "      x_ref %s, K %s, closed-loop spectral radius %.4f (on the model); wrote %s%n",
         PlantsCommand.vector(design.referenceState()), Arrays.deepToString(design.gain()),
         design.closedLoopSpectralRadius(), policyFile);
@@ -176,13 +175,13 @@ final class DemoCommand implements Callable<Integer> {
     String prefix = name + "_lqr";
     Path cDir = out.resolve("generated/c");
     Path javaDir = out.resolve("generated/java");
-    GeneratedCode controllerCode = CodeGenerator.generate(policy,
+    GeneratedCode controllerCode = CodeGenerator.generate(Model.of(policy),
         CodegenOptions.builder(prefix).languages(Language.C, Language.JAVA).build());
     controllerCode.writeTo(cDir, javaDir);
-    GeneratedCode modelCode = CodeGenerator.generate(model,
+    GeneratedCode modelCode = CodeGenerator.generate(Model.of(model),
         CodegenOptions.builder(name + "_model").languages(Language.C, Language.JAVA).build());
     modelCode.writeTo(out.resolve("generated/model-c"), javaDir);
-    CodeGenerator.generate(sparse, CodegenOptions.builder(name + "_sparse_net").languages(Language.C, Language.JAVA).build())
+    CodeGenerator.generate(Model.of(sparse), CodegenOptions.builder(name + "_sparse_net").languages(Language.C, Language.JAVA).build())
         .writeTo(out.resolve("generated/model-c"), javaDir);
     w.printf("      controller %s/%s.{h,c}; SINDy model and sparse network %s/%s_{model,sparse_net}.{h,c};"
         + " Java twins under %s%n", cDir, prefix, out.resolve("generated/model-c"), name, javaDir);

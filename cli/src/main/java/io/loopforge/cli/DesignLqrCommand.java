@@ -4,7 +4,8 @@ import io.loopforge.modeling.plant.Plant;
 import io.loopforge.modeling.plant.PlantCatalog;
 import io.loopforge.modeling.policy.AffinePolicy;
 import io.loopforge.modeling.policy.InputBounds;
-import io.loopforge.modeling.policy.PolicyFile;
+import io.loopforge.modeling.registry.Model;
+import io.loopforge.modeling.registry.ModelFiles;
 import io.loopforge.mpc.LqrDesign;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ final class DesignLqrCommand implements Callable<Integer> {
         .referenceLayout(AffinePolicy.ReferenceLayout.STATE)
         .inputBounds(InputBounds.of(p.inputLower(), p.inputUpper()))
         .build();
-    PolicyFile.write(policy, out);
+    ModelFiles.write(Model.of(policy), out);
     PrintWriter w = spec.commandLine().getOut();
     w.printf(Locale.ROOT, "LQR for %s at x_ref = %s, u_ref = %s, dt = %s s%n", p.name(),
         PlantsCommand.vector(design.referenceState()), PlantsCommand.vector(design.referenceInput()), dt);

@@ -4,7 +4,7 @@ import io.loopforge.codegen.CodeGenerator;
 
 import io.loopforge.codegen.CodegenOptions;
 import io.loopforge.codegen.Language;
-import io.loopforge.codegen.ModelFile;
+import io.loopforge.modeling.registry.ModelFiles;
 import io.loopforge.targets.ControllerSource;
 import io.loopforge.targets.Firmware;
 import io.loopforge.targets.FirmwareBuilder;
@@ -64,7 +64,7 @@ final class FirmwareCommand implements Callable<Integer> {
     if (Files.isRegularFile(controller) && controller.getFileName().toString().endsWith(".json")) {
       sourcePrefix = prefix != null ? prefix : CodegenOptions.prefixFromFileName(controller.getFileName().toString());
       sourceDir = (buildDir != null ? buildDir : Files.createTempDirectory("loopforge-controller-")).resolve("controller");
-      CodeGenerator.generate(ModelFile.read(controller), CodegenOptions.builder(sourcePrefix).languages(Language.C).build())
+      CodeGenerator.generate(ModelFiles.read(controller), CodegenOptions.builder(sourcePrefix).languages(Language.C).build())
           .writeTo(sourceDir, null);
       w.printf("generated C for %s into %s%n", controller, sourceDir);
     }

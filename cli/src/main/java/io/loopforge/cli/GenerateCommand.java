@@ -5,8 +5,8 @@ import io.loopforge.codegen.CodegenException;
 import io.loopforge.codegen.CodegenOptions;
 import io.loopforge.codegen.GeneratedCode;
 import io.loopforge.codegen.Language;
-import io.loopforge.codegen.ModelFile;
 import io.loopforge.codegen.Precision;
+import io.loopforge.modeling.registry.ModelFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,7 +66,7 @@ final class GenerateCommand implements Callable<Integer> {
           : CodegenOptions.prefixFromFileName(model.getFileName() == null ? "model" : model.getFileName().toString());
       CodegenOptions options = CodegenOptions.builder(p).languages(languages).precision(Precision.parse(precision))
           .inputRange(inputRange).javaPackage(javaPackage).build();
-      GeneratedCode code = CodeGenerator.generate(ModelFile.read(model), options);
+      GeneratedCode code = CodeGenerator.generate(ModelFiles.read(model), options);
       List<Path> written = code.writeTo(out, out);
       PrintWriter w = spec.commandLine().getOut();
       for (Path f : written) {

@@ -6,12 +6,13 @@ import io.loopforge.modeling.io.TrajectoryCsv;
 import io.loopforge.modeling.nn.MlpTrainer;
 import io.loopforge.modeling.nn.Normalization;
 import io.loopforge.modeling.nn.ReluNetwork;
-import io.loopforge.modeling.nn.ReluNetworkFile;
 import io.loopforge.modeling.nn.RolloutData;
 import io.loopforge.modeling.nn.RolloutMetrics;
 import io.loopforge.modeling.nn.TrainableMlp;
 import io.loopforge.modeling.nn.TrainingConfig;
 import io.loopforge.modeling.nn.TrainingResult;
+import io.loopforge.modeling.registry.Model;
+import io.loopforge.modeling.registry.ModelFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -128,7 +129,7 @@ final class IdentifyMlpCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "%s: %d ReLUs, %d parameters%n", model, model.reluCount(), model.parameterCount());
     o.printf(Locale.ROOT, "%s MSE (states / their std): 1-step %.4g, %d-step %.4g%n",
         training.validates() ? "validation" : "training", mse[0], training.evalHorizon, mse[mse.length - 1]);
-    ReluNetworkFile.write(model, out);
+    ModelFiles.write(Model.of(model), out);
     o.println("model written to " + out);
     o.flush();
     return 0;

@@ -8,8 +8,9 @@ import io.loopforge.modeling.Dataset;
 import io.loopforge.modeling.ModelingException;
 import io.loopforge.modeling.io.CsvOptions;
 import io.loopforge.modeling.io.TrajectoryCsv;
+import io.loopforge.modeling.registry.Model;
+import io.loopforge.modeling.registry.ModelFiles;
 import io.loopforge.modeling.sindy.SindyModel;
-import io.loopforge.modeling.sindy.SindyModelFile;
 import io.loopforge.modeling.sindy.SindySpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -140,7 +141,7 @@ final class IdentifySindyCommand implements Callable<Integer> {
     }
     err.flush();
     if (out != null) {
-      SindyModelFile.write(model, out);
+      ModelFiles.write(Model.of(model), out);
       o.println("model written to " + out);
     }
     o.flush();

@@ -4,8 +4,8 @@ import io.loopforge.codegen.CodeGenerator;
 import io.loopforge.codegen.CodegenOptions;
 import io.loopforge.codegen.JavaTwinCompiler;
 import io.loopforge.codegen.Language;
-import io.loopforge.codegen.ModelFile;
 import io.loopforge.hil.ControllerTwin;
+import io.loopforge.modeling.registry.ModelFiles;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -20,7 +20,7 @@ final class JavaTwin {
   static ControllerTwin load(Path model) throws IOException {
     String prefix = CodegenOptions.prefixFromFileName(model.getFileName().toString());
     Object twin = JavaTwinCompiler.instantiate(
-        CodeGenerator.generate(ModelFile.read(model), CodegenOptions.builder(prefix).languages(Language.JAVA).build()),
+        CodeGenerator.generate(ModelFiles.read(model), CodegenOptions.builder(prefix).languages(Language.JAVA).build()),
         Files.createTempDirectory("loopforge-twin-"));
     MethodHandle control;
     try {

@@ -6,11 +6,14 @@ import io.loopforge.modeling.io.CsvOptions;
 import io.loopforge.modeling.io.TrajectoryCsv;
 import io.loopforge.modeling.nn.FoldedReluNetwork;
 import io.loopforge.modeling.nn.ReluNetwork;
-import io.loopforge.modeling.nn.ReluNetworkFile;
 import io.loopforge.modeling.nn.RolloutData;
 import io.loopforge.modeling.nn.RolloutMetrics;
 import io.loopforge.modeling.nn.TrainingConfig;
 import io.loopforge.modeling.nn.TrainingListener;
+import io.loopforge.modeling.registry.Model;
+import io.loopforge.modeling.registry.ModelFile;
+import io.loopforge.modeling.registry.ModelFiles;
+import io.loopforge.modeling.registry.ModelKind;
 import io.loopforge.sparsify.GatedSparsifier;
 import io.loopforge.sparsify.MagnitudePruning;
 import io.loopforge.sparsify.SparsificationResult;
@@ -156,7 +159,12 @@ final class SparsifyCommand implements Callable<Integer> {
     if (budget < 0) {
       throw new CliException("--relu-budget must be ≥ 0, got " + budget);
     }
-    ReluNetwork dense = ReluNetworkFile.readMlp(model);
+    ModelFile file = ModelFiles.read(model);
+    if (file.kind() != ModelKind.RELU_NETWORK) {
+      throw new CliException("model file " + model + " holds " + file.kind().withArticle() + "; sparsify needs an"
+          + " unfolded ReLU network (\"layout\": \"mlp\"): use the dense model written by 'identify mlp'");
+    }
+    ReluNetwork dense = (ReluNetwork) file.model().value();
     if (budget > dense.reluCount()) {
       throw new CliException("--relu-budget " + budget + " is larger than the network in " + model + ", which has "
           + dense.reluCount() + " ReLUs; choose at most " + dense.reluCount());
@@ -200,9 +208,9 @@ final class SparsifyCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "(MSE of states divided by their std, on the %s data; after: non-zero parameters of"
         + " the folded network; %.0f s)%n", onValidation ? "validation" : "training", last.seconds());
     if (layout.equals("folded")) {
-      ReluNetworkFile.write(folded, out);
+      ModelFiles.write(Model.of(folded), out);
     } else {
-      ReluNetworkFile.write(last.network(), out);
+      ModelFiles.write(Model.of(last.network()), out);
     }
     o.println("sparse network (" + layout + ") written to " + out);
     o.flush();

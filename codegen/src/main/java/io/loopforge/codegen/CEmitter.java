@@ -1,5 +1,6 @@
 package io.loopforge.codegen;
 
+import io.loopforge.modeling.registry.ModelFile;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,13 +2,12 @@ package io.loopforge.codegen;
 
 import io.loopforge.modeling.nn.FoldedReluNetwork;
 import io.loopforge.modeling.nn.ReluNetwork;
-import io.loopforge.modeling.nn.ReluNetworkFile;
 import io.loopforge.modeling.policy.AffinePolicy;
 import io.loopforge.modeling.policy.NetworkPolicy;
-import io.loopforge.modeling.policy.Policy;
-import io.loopforge.modeling.policy.PolicyFile;
+import io.loopforge.modeling.registry.Model;
+import io.loopforge.modeling.registry.ModelFile;
+import io.loopforge.modeling.registry.ModelFiles;
 import io.loopforge.modeling.sindy.SindyModel;
-import io.loopforge.modeling.sindy.SindyModelFile;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +15,7 @@ import java.util.List;
  * Generates C and the Java twin for a model or controller.
  *
  * <pre>
- * GeneratedCode code = CodeGenerator.generate(ModelFile.read(path),
+ * GeneratedCode code = CodeGenerator.generate(ModelFiles.read(path),
  *     CodegenOptions.builder("pendulum").javaPackage("com.acme.control").build());
  * code.writeTo(cDir, javaDir);
  * </pre>
@@ -55,58 +54,49 @@ public final class CodeGenerator {
   }
 
   /**
-   * Generates code for a model built in code: {@link ReluNetwork}, {@link FoldedReluNetwork},
-   * {@link SindyModel} or {@link Policy}. The header names {@code <prefix>.json} and the SHA-256 of the
-   * model's canonical model file text.
+   * Generates code for a model built in code. The header names {@code <prefix>.json} and the SHA-256 of
+   * the model's canonical model file text ({@link ModelFiles#describe}).
    */
-  public static GeneratedCode generate(Object model, CodegenOptions options) {
-    return generate(wrap(model, options.prefix() + ".json"), options);
+  public static GeneratedCode generate(Model model, CodegenOptions options) {
+    return generate(ModelFiles.describe(model, options.prefix() + ".json"), options);
   }
 
-  /** A model built in code as a {@link ModelFile} (its canonical file text hashed). */
-  public static ModelFile wrap(Object model, String name) {
-    if (model instanceof ReluNetwork) {
-      return ModelFile.of(model, ReluNetworkFile.TYPE, name, ReluNetworkFile.toJson((ReluNetwork) model));
-    } else if (model instanceof FoldedReluNetwork) {
-      return ModelFile.of(model, ReluNetworkFile.TYPE, name, ReluNetworkFile.toJson((FoldedReluNetwork) model));
-    } else if (model instanceof SindyModel) {
-      String json;
-      try {
-        json = SindyModelFile.toJsonString((SindyModel) model);
-      } catch (RuntimeException e) {
-        json = "custom library: " + ((SindyModel) model).featureNames() + " " + java.util.Arrays.deepToString(
-            ((SindyModel) model).coefficients());
-      }
-      return ModelFile.of(model, SindyModelFile.TYPE, name, json);
-    } else if (model instanceof Policy) {
-      return ModelFile.of(model, PolicyFile.TYPE, name, PolicyFile.toJson((Policy) model));
-    }
-    throw new CodegenException("cannot generate code for a " + (model == null ? "null" : model.getClass().getName())
-        + ": expected a ReLU network, a SINDy model or a policy");
-  }
-
-  static Kernel kernel(Object model, CodegenOptions options) {
+  static Kernel kernel(Model model, CodegenOptions options) {
     boolean q15 = options.precision() == Precision.Q15;
-    if (model instanceof ReluNetwork) {
-      return NetworkKernels.reluNetwork((ReluNetwork) model, options);
-    }
-    if (model instanceof FoldedReluNetwork) {
-      return NetworkKernels.foldedNetwork((FoldedReluNetwork) model, options);
-    }
-    if (model instanceof NetworkPolicy) {
-      return NetworkKernels.networkPolicy((NetworkPolicy) model, options);
-    }
+    return model.accept(new Model.Visitor<Kernel>() {
+      @Override
+      public Kernel sindy(SindyModel m) {
+        requireF32(q15, "the SINDy model");
+        return SindyKernels.sindy(m);
+      }
+
+      @Override
+      public Kernel network(ReluNetwork n) {
+        return NetworkKernels.reluNetwork(n, options);
+      }
+
+      @Override
+      public Kernel foldedNetwork(FoldedReluNetwork n) {
+        return NetworkKernels.foldedNetwork(n, options);
+      }
+
+      @Override
+      public Kernel affinePolicy(AffinePolicy p) {
+        requireF32(q15, "the affine policy");
+        return AffineKernels.affinePolicy(p);
+      }
+
+      @Override
+      public Kernel networkPolicy(NetworkPolicy p) {
+        return NetworkKernels.networkPolicy(p, options);
+      }
+    });
+  }
+
+  private static void requireF32(boolean q15, String what) {
     if (q15) {
       throw new CodegenException("precision q15 is available for ReLU networks and network policies only; generate "
-          + (model instanceof SindyModel ? "the SINDy model" : "the affine policy") + " with f32");
+          + what + " with f32");
     }
-    if (model instanceof AffinePolicy) {
-      return AffineKernels.affinePolicy((AffinePolicy) model);
-    }
-    if (model instanceof SindyModel) {
-      return SindyKernels.sindy((SindyModel) model);
-    }
-    throw new CodegenException("cannot generate code for a " + (model == null ? "null" : model.getClass().getName())
-        + ": expected a ReLU network, a SINDy model or a policy");
   }
 }

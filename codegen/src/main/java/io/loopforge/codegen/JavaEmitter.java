@@ -8,6 +8,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import io.loopforge.modeling.registry.ModelFile;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;

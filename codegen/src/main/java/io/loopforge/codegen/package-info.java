@@ -4,8 +4,8 @@
  * error codes returned) and a Java twin (JavaPoet) that performs the same float32 operations in the same
  * order, so the two agree bit for bit.
  *
- * <p>Entry points: {@link io.loopforge.codegen.ModelFile#read} loads any model file ({@code sindy},
- * {@code relu-network}, {@code policy}); {@link io.loopforge.codegen.CodeGenerator#generate} turns it into
+ * <p>Entry points: {@link io.loopforge.modeling.registry.ModelFiles#read} (the model registry, in
+ * {@code modeling}) loads any model file ({@code sindy}, {@code relu-network}, {@code policy}); {@link io.loopforge.codegen.CodeGenerator#generate} turns it into
  * {@link io.loopforge.codegen.GeneratedCode} under {@link io.loopforge.codegen.CodegenOptions}.
  *
  * <p>Float semantics of the generated code: IEEE-754 binary32, round to nearest, no contraction of

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loopforge.modeling.nn.ReluNetwork;
+import io.loopforge.modeling.registry.Model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,10 +39,10 @@ class CodeSizeTest {
   @Test
   void networkAndLorenzSizes() throws Exception {
     ReluNetwork net = RandomModels.network(new SplittableRandom(42), 2, 2, 32, 32);
-    GeneratedCode netCode = CodeGenerator.generate(net, CodegenOptions.builder("mlp").languages(Language.C).build());
-    GeneratedCode lorenz = CodeGenerator.generate(SindyAgreementTest.lorenz(),
+    GeneratedCode netCode = CodeGenerator.generate(Model.of(net), CodegenOptions.builder("mlp").languages(Language.C).build());
+    GeneratedCode lorenz = CodeGenerator.generate(Model.of(SindyAgreementTest.lorenz()),
         CodegenOptions.builder("lorenz").languages(Language.C).build());
-    GeneratedCode q15 = CodeGenerator.generate(net, CodegenOptions.builder("mlpq").languages(Language.C)
+    GeneratedCode q15 = CodeGenerator.generate(Model.of(net), CodegenOptions.builder("mlpq").languages(Language.C)
         .precision(Precision.Q15).build());
     StringBuilder report = new StringBuilder("model opt text data bss\n");
     for (String opt : List.of("-O2", "-Os")) {

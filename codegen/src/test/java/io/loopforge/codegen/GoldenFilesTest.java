@@ -7,6 +7,8 @@ import io.loopforge.modeling.nn.NeuronKind;
 import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.policy.AffinePolicy;
 import io.loopforge.modeling.policy.InputBounds;
+import io.loopforge.modeling.registry.Model;
+import io.loopforge.modeling.registry.ModelFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,20 +24,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code -Dloopforge.updateGolden=true} and review the diff.
  */
 class GoldenFilesTest {
-  static Object model(String name) {
+  static Model model(String name) {
     switch (name) {
       case "lqr":
-        return AffinePolicy.builder(List.of("theta", "omega"), List.of("torque"), 0.01)
+        return Model.of(AffinePolicy.builder(List.of("theta", "omega"), List.of("torque"), 0.01)
             .gain(new double[][] {{12.5, 2.25}})
             .inputReference(new double[] {0.0})
             .inputBounds(InputBounds.of(new double[] {-2.0}, new double[] {2.0}))
-            .build();
+            .build());
       case "tiny_net":
-        return tinyNetwork();
+        return Model.of(tinyNetwork());
       case "tiny_folded":
-        return FoldedReluNetwork.fold(tinyNetwork());
+        return Model.of(FoldedReluNetwork.fold(tinyNetwork()));
       case "lorenz":
-        return SindyAgreementTest.lorenz();
+        return Model.of(SindyAgreementTest.lorenz());
       default:
         throw new IllegalArgumentException(name);
     }
@@ -54,7 +56,7 @@ class GoldenFilesTest {
   @ParameterizedTest
   @ValueSource(strings = {"lqr", "tiny_net", "tiny_folded", "lorenz"})
   void generatedFilesMatchTheExpectedOnes(String name) throws IOException {
-    GeneratedCode code = CodeGenerator.generate(CodeGenerator.wrap(model(name), name + ".json"),
+    GeneratedCode code = CodeGenerator.generate(ModelFiles.describe(model(name), name + ".json"),
         CodegenOptions.builder(name).javaPackage("golden").build());
     boolean update = Boolean.getBoolean("loopforge.updateGolden");
     for (GeneratedFile f : code.files()) {

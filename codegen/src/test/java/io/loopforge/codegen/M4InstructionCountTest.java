@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.loopforge.modeling.nn.FoldedReluNetwork;
 import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.policy.AffinePolicy;
+import io.loopforge.modeling.registry.Model;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
@@ -105,17 +106,17 @@ class M4InstructionCountTest {
     ReluNetwork mlp = RandomModels.network(new SplittableRandom(42), 2, 2, 32, 32);
     FoldedReluNetwork folded = FoldedReluNetwork.fold(RandomModels.network(new SplittableRandom(8)));
     ReluNetwork wide = RandomModels.network(new SplittableRandom(9), 2, 2, 100, 100); // asm loop over chunks
-    AffinePolicy lqr = (AffinePolicy) GoldenFilesTest.model("lqr");
-    record Case(String prefix, Object model, Precision precision, String function, int na, int nb, int nout,
+    AffinePolicy lqr = (AffinePolicy) GoldenFilesTest.model("lqr").value();
+    record Case(String prefix, Model model, Precision precision, String function, int na, int nb, int nout,
         float scale, int macs) {}
     List<Case> cases = List.of(
-        new Case("mlp", mlp, Precision.F32, "forward", 2, 2, 2, 0.25f, 4 * 32 + 32 * 32 + 32 * 2),
-        new Case("mlpq", mlp, Precision.Q15, "forward", 2, 2, 2, 0.25f, 4 * 32 + 32 * 32 + 32 * 2),
-        new Case("lorenz", SindyAgreementTest.lorenz(), Precision.F32, "step", 3, 0, 3, 1.0f, 0),
-        new Case("lqr", lqr, Precision.F32, "control", 2, 2, 1, 0.1f, 2),
-        new Case("folded", folded, Precision.F32, "step", folded.stateDim(), folded.inputDim(), folded.stateDim(),
+        new Case("mlp", Model.of(mlp), Precision.F32, "forward", 2, 2, 2, 0.25f, 4 * 32 + 32 * 32 + 32 * 2),
+        new Case("mlpq", Model.of(mlp), Precision.Q15, "forward", 2, 2, 2, 0.25f, 4 * 32 + 32 * 32 + 32 * 2),
+        new Case("lorenz", Model.of(SindyAgreementTest.lorenz()), Precision.F32, "step", 3, 0, 3, 1.0f, 0),
+        new Case("lqr", Model.of(lqr), Precision.F32, "control", 2, 2, 1, 0.1f, 2),
+        new Case("folded", Model.of(folded), Precision.F32, "step", folded.stateDim(), folded.inputDim(), folded.stateDim(),
             0.25f, 0),
-        new Case("wide", wide, Precision.F32, "forward", 2, 2, 2, 0.25f, 4 * 100 + 100 * 100 + 100 * 2));
+        new Case("wide", Model.of(wide), Precision.F32, "forward", 2, 2, 2, 0.25f, 4 * 100 + 100 * 100 + 100 * 2));
     List<GeneratedCode> codes = new ArrayList<>();
     for (Case c : cases) {
       codes.add(CodeGenerator.generate(c.model(), CodegenOptions.builder(c.prefix()).javaPackage("m4")

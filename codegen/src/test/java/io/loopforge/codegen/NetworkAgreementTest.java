@@ -7,6 +7,7 @@ import io.loopforge.modeling.DynamicsModel;
 import io.loopforge.modeling.nn.FoldedReluNetwork;
 import io.loopforge.modeling.nn.NeuronKind;
 import io.loopforge.modeling.nn.ReluNetwork;
+import io.loopforge.modeling.registry.Model;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,9 +44,10 @@ class NetworkAgreementTest {
     Map<String, DynamicsModel> models = new LinkedHashMap<>();
     for (int i = 0; i < MODELS; i++) {
       ReluNetwork net = RandomModels.network(rng);
-      DynamicsModel model = i % 2 == 0 ? net : FoldedReluNetwork.fold(net);
+      FoldedReluNetwork folded = FoldedReluNetwork.fold(net);
+      DynamicsModel model = i % 2 == 0 ? net : folded;
       String prefix = "n" + i;
-      GeneratedCode code = CodeGenerator.generate(model, CodegenOptions.builder(prefix).javaPackage("twins").build());
+      GeneratedCode code = CodeGenerator.generate(i % 2 == 0 ? Model.of(net) : Model.of(folded), CodegenOptions.builder(prefix).javaPackage("twins").build());
       codes.add(code);
       int nx = model.stateDim();
       int nu = model.inputDim();
@@ -120,7 +122,7 @@ class NetworkAgreementTest {
   void largeNetworkTwinStoresWeightsAsBase64() throws Throwable {
     SplittableRandom rng = new SplittableRandom(123);
     ReluNetwork net = RandomModels.network(rng, 6, 2, 128, 96);
-    GeneratedCode code = CodeGenerator.generate(net, CodegenOptions.builder("big").javaPackage("twins").build());
+    GeneratedCode code = CodeGenerator.generate(Model.of(net), CodegenOptions.builder("big").javaPackage("twins").build());
     String java = code.files(Language.JAVA).get(0).content();
     assertTrue(java.contains("private static final float[] W1 = floats("), "large tables as Base64");
     CHarness.Entry e = new CHarness.Entry("big", "twins.Big", "step", 6, 2, 6, code);
@@ -149,7 +151,7 @@ class NetworkAgreementTest {
     for (int i = 0; i < 4; i++) {
       ReluNetwork net = RandomModels.network(rng, 4, 2, 32, 32);
       String prefix = "fma" + i;
-      GeneratedCode code = CodeGenerator.generate(net, CodegenOptions.builder(prefix).javaPackage("twins").build());
+      GeneratedCode code = CodeGenerator.generate(Model.of(net), CodegenOptions.builder(prefix).javaPackage("twins").build());
       codes.add(code);
       entries.add(new CHarness.Entry(prefix, "twins.Fma" + i, "forward", 4, 2, 4, code));
       inputs.put(prefix, RandomModels.inputs(rng, 2_000, 6, 3.0));

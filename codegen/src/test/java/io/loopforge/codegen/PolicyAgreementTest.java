@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loopforge.modeling.policy.AffinePolicy;
 import io.loopforge.modeling.policy.Policy;
+import io.loopforge.modeling.registry.Model;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,7 +37,7 @@ class PolicyAgreementTest {
     for (int i = 0; i < POLICIES; i++) {
       Policy p = i % 2 == 0 ? RandomModels.affine(rng) : RandomModels.networkPolicy(rng);
       String prefix = "ctl" + i;
-      GeneratedCode code = CodeGenerator.generate(p, CodegenOptions.builder(prefix).javaPackage("twins").build());
+      GeneratedCode code = CodeGenerator.generate(Model.of(p), CodegenOptions.builder(prefix).javaPackage("twins").build());
       codes.add(code);
       entries.add(new CHarness.Entry(prefix, "twins.Ctl" + i, "control", p.stateDim(), p.referenceDim(),
           p.inputDim(), code));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.loopforge.modeling.nn.FoldedReluNetwork;
 import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.policy.NetworkPolicy;
+import io.loopforge.modeling.registry.Model;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,24 +50,28 @@ class Q15AgreementTest {
     Map<String, Object> models = new LinkedHashMap<>();
     for (int i = 0; i < MODELS; i++) {
       Object model;
+      Model typed;
       int a;
       int b;
       int out;
       if (i % 4 == 3) {
         NetworkPolicy p = RandomModels.networkPolicy(rng);
         model = p;
+        typed = Model.of(p);
         a = p.stateDim();
         b = p.referenceDim();
         out = p.inputDim();
       } else {
         ReluNetwork n = i == 0 ? RandomModels.network(rng, 2, 2, 32, 32) : RandomModels.network(rng);
-        model = i % 4 == 1 ? FoldedReluNetwork.fold(n) : n;
+        FoldedReluNetwork folded = FoldedReluNetwork.fold(n);
+        model = i % 4 == 1 ? folded : n;
+        typed = i % 4 == 1 ? Model.of(folded) : Model.of(n);
         a = n.stateDim();
         b = n.inputDim();
         out = n.stateDim();
       }
       String prefix = "q" + i;
-      GeneratedCode code = CodeGenerator.generate(model, CodegenOptions.builder(prefix).javaPackage("twins")
+      GeneratedCode code = CodeGenerator.generate(typed, CodegenOptions.builder(prefix).javaPackage("twins")
           .precision(Precision.Q15).inputRange(range).build());
       double[] rep = reported(code);
       assertTrue(rep[1] <= rep[0], prefix + ": observed " + rep[1] + " above the bound " + rep[0]);
@@ -125,7 +130,7 @@ class Q15AgreementTest {
   @Test
   void mlp4x32x32x2ErrorFigures() {
     ReluNetwork n = RandomModels.network(new SplittableRandom(42), 2, 2, 32, 32);
-    GeneratedCode code = CodeGenerator.generate(n, CodegenOptions.builder("mlp").precision(Precision.Q15).build());
+    GeneratedCode code = CodeGenerator.generate(Model.of(n), CodegenOptions.builder("mlp").precision(Precision.Q15).build());
     double[] rep = reported(code);
     // inputs in [-1, 1], outputs of order 1: the interval bound is loose, the observed error ~1e-4
     assertTrue(rep[0] < 0.05 && rep[1] < 1e-3, "bound " + rep[0] + ", observed " + rep[1]);

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loopforge.modeling.registry.Model;
+import io.loopforge.modeling.registry.ModelFiles;
 import io.loopforge.modeling.sindy.CustomFunction;
 import io.loopforge.modeling.sindy.FeatureLibrary;
 import io.loopforge.modeling.sindy.SindyModel;
@@ -59,13 +61,13 @@ class SindyAgreementTest {
     }
   }
 
-  static List<Object> sampleSindyModels() {
+  static List<Model> sampleSindyModels() {
     SplittableRandom rng = new SplittableRandom(3);
-    List<Object> models = new ArrayList<>(List.of(lorenz()));
+    List<Model> models = new ArrayList<>(List.of(Model.of(lorenz())));
     while (models.size() < 4) {
       SindyModel m = randomModel(rng);
       if (m.featureNames().stream().anyMatch(f -> f.contains("sin")) || models.size() == 3) {
-        models.add(m);
+        models.add(Model.of(m));
       }
     }
     return models;
@@ -132,7 +134,7 @@ class SindyAgreementTest {
     for (int i = 0; i < MODELS; i++) {
       SindyModel m = i == 0 ? lorenz() : randomModel(rng);
       String prefix = "s" + i;
-      GeneratedCode code = CodeGenerator.generate(m, CodegenOptions.builder(prefix).javaPackage("twins").build());
+      GeneratedCode code = CodeGenerator.generate(Model.of(m), CodegenOptions.builder(prefix).javaPackage("twins").build());
       codes.add(code);
       String fn = i % 7 == 3 ? "rhs" : "step";
       entries.add(new CHarness.Entry(prefix, "twins.S" + i, fn, m.stateDim(), m.inputDim(), m.stateDim(), code));
@@ -224,7 +226,7 @@ class SindyAgreementTest {
   @Test
   void lorenzTermsAreSharedAndTrajectoryTracksTheDoubleModel() throws Throwable {
     SindyModel m = lorenz();
-    GeneratedCode code = CodeGenerator.generate(ModelFile.parse(lorenzText(), "lorenz.json", "lorenz.json"),
+    GeneratedCode code = CodeGenerator.generate(ModelFiles.parse(lorenzText(), "lorenz.json", "lorenz.json"),
         CodegenOptions.builder("lorenz").javaPackage("twins").build());
     String c = code.file("lorenz.c").orElseThrow().content();
     // x0 x1 and x0 x2 are each formed once; the unused library terms (1, x0^2, …) not at all
@@ -264,7 +266,7 @@ class SindyAgreementTest {
     o.putObject("library").put("type", "custom");
     SindyModel m = SindyModelFile.fromJson(o, "custom.json", lib);
     CodegenException e = assertThrows(CodegenException.class,
-        () -> CodeGenerator.generate(m, CodegenOptions.builder("c").build()));
+        () -> CodeGenerator.generate(Model.of(m), CodegenOptions.builder("c").build()));
     assertTrue(e.getMessage().startsWith("the SINDy term 'exp(x0)' is not a product of powers, sines and cosines"),
         e.getMessage());
   }

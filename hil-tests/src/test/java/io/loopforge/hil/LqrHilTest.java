@@ -12,6 +12,7 @@ import io.loopforge.modeling.plant.Plant;
 import io.loopforge.modeling.plant.PlantCatalog;
 import io.loopforge.modeling.policy.AffinePolicy;
 import io.loopforge.modeling.policy.InputBounds;
+import io.loopforge.modeling.registry.Model;
 import io.loopforge.mpc.LqrDesign;
 import io.loopforge.targets.ControllerSource;
 import io.loopforge.targets.FirmwareBuilder;
@@ -56,7 +57,7 @@ class LqrHilTest {
         .inputBounds(InputBounds.of(plant.inputLower(), plant.inputUpper()))
         .build();
     String prefix = "lqr_" + plantName;
-    GeneratedCode code = CodeGenerator.generate(policy,
+    GeneratedCode code = CodeGenerator.generate(Model.of(policy),
         CodegenOptions.builder(prefix).languages(Language.C, Language.JAVA).build());
     Path cDir = tmp.resolve("c");
     code.writeTo(cDir, null);

@@ -12,6 +12,7 @@ import io.loopforge.codegen.Language;
 import io.loopforge.modeling.nn.NeuronKind;
 import io.loopforge.modeling.policy.InputBounds;
 import io.loopforge.modeling.policy.NetworkPolicy;
+import io.loopforge.modeling.registry.Model;
 import io.loopforge.targets.ControllerSource;
 import io.loopforge.targets.FirmwareBuilder;
 import io.loopforge.targets.Target;
@@ -48,7 +49,7 @@ class NetworkControllerCostTest {
   @ValueSource(strings = {"mps2-an386", "netduinoplus2"})
   void denseNetworkControllerCostPerStep(String targetName) throws Exception {
     NetworkPolicy policy = randomPolicy(new SplittableRandom(42));
-    GeneratedCode code = CodeGenerator.generate(policy,
+    GeneratedCode code = CodeGenerator.generate(Model.of(policy),
         CodegenOptions.builder("net").languages(Language.C, Language.JAVA).build());
     Path cDir = tmp.resolve("c");
     code.writeTo(cDir, null);

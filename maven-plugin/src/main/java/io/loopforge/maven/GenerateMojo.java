@@ -6,17 +6,16 @@ import io.loopforge.codegen.CodegenOptions;
 import io.loopforge.codegen.GeneratedCode;
 import io.loopforge.codegen.GeneratedFile;
 import io.loopforge.codegen.Language;
-import io.loopforge.codegen.ModelFile;
 import io.loopforge.codegen.Precision;
+import io.loopforge.modeling.ModelingException;
+import io.loopforge.modeling.registry.ModelFile;
+import io.loopforge.modeling.registry.ModelFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -114,7 +113,7 @@ public class GenerateMojo extends AbstractMojo {
     for (Path model : models) {
       try {
         generate(model, models.size(), langs, prec);
-      } catch (CodegenException e) {
+      } catch (CodegenException | ModelingException e) {
         failures.add(e.getMessage());
         getLog().error(e.getMessage());
       }
@@ -143,20 +142,15 @@ public class GenerateMojo extends AbstractMojo {
     String p = prefix == null || prefix.isBlank() ? stem : count == 1 ? prefix : prefix + "_" + stem;
     CodegenOptions options = CodegenOptions.builder(p).languages(langs).precision(prec).inputRange(inputRange)
         .javaPackage(javaPackage).build();
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(model);
-    } catch (IOException e) {
-      throw new CodegenException("cannot read model file " + model + ": " + e, e);
-    }
-    String stamp = GENERATOR_STAMP + "\n" + options + "\n" + sha256(bytes) + "\n" + cOutputDirectory.getAbsolutePath()
+    ModelFile file = ModelFiles.read(model);
+    String stamp = GENERATOR_STAMP + "\n" + options + "\n" + file.sha256() + "\n" + cOutputDirectory.getAbsolutePath()
         + "\n" + javaOutputDirectory.getAbsolutePath() + "\n";
     Path stampFile = stampDirectory.toPath().resolve(p + ".stamp");
     if (upToDate(stampFile, stamp, expectedOutputs(options))) {
       getLog().info("Loopforge: " + model.getFileName() + " is up to date (" + p + ")");
       return;
     }
-    GeneratedCode code = CodeGenerator.generate(ModelFile.read(model), options);
+    GeneratedCode code = CodeGenerator.generate(file, options);
     code.writeTo(cOutputDirectory.toPath(), javaOutputDirectory.toPath());
     for (String note : code.notes()) {
       getLog().info("Loopforge: " + note);
@@ -195,11 +189,4 @@ public class GenerateMojo extends AbstractMojo {
     return outputs.stream().allMatch(Files::isRegularFile);
   }
 
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

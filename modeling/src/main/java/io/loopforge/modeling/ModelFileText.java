@@ -1,5 +1,6 @@
 package io.loopforge.modeling;
 
+import io.loopforge.modeling.io.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,19 +30,18 @@ public final class ModelFileText {
   }
 
   /**
-   * Writes {@code json} as UTF-8, creating missing parent directories.
+   * Writes {@code json} as UTF-8, creating missing parent directories: into a temporary file in the
+   * same folder, then moved into place, so that a reader never sees a partial file and a failed write
+   * (a full disk) leaves an existing file untouched.
    *
    * @throws ModelingException naming the file when it cannot be written
    */
   public static void write(String json, Path file) {
     try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(file, json, StandardCharsets.UTF_8);
+      AtomicFile.writeString(file, json);
     } catch (IOException e) {
       throw new ModelingException("cannot write model file " + file + ": " + e.getMessage(), e);
     }
   }
+
 }

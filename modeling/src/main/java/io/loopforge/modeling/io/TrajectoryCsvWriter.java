@@ -4,8 +4,9 @@ import io.loopforge.modeling.ModelingException;
 import io.loopforge.modeling.Trajectory;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,48 +27,55 @@ final class TrajectoryCsvWriter {
     }
     boolean withId = trajectories.size() > 1;
     // '\n' rather than the platform line separator: the same data gives the same bytes everywhere.
-    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write(TrajectoryCsv.TIME_COLUMN);
-      for (String name : first.stateNames()) {
-        w.write(',');
-        w.write(name);
-      }
-      for (String name : first.inputNames()) {
-        w.write(',');
-        w.write(name);
-      }
-      if (withId) {
-        w.write(',');
-        w.write(CsvOptions.DEFAULT_TRAJECTORY_COLUMN);
-      }
-      w.write('\n');
-      for (int k = 0; k < trajectories.size(); k++) {
-        Trajectory tr = trajectories.get(k);
-        double[] times = tr.timesUnsafe();
-        double[][] states = tr.statesUnsafe();
-        double[][] inputs = tr.inputsUnsafe();
-        String id = Integer.toString(k);
-        for (int i = 0; i < times.length; i++) {
-          // Double.toString prints enough digits to identify the double: parseDouble gives it back exactly.
-          w.write(Double.toString(times[i]));
-          for (double v : states[i]) {
-            w.write(',');
-            w.write(Double.toString(v));
-          }
-          for (double v : inputs[i]) {
-            w.write(',');
-            w.write(Double.toString(v));
-          }
-          if (withId) {
-            w.write(',');
-            w.write(id);
-          }
-          w.write('\n');
-        }
-      }
+    try {
+      AtomicFile.write(file, out -> writeRows(trajectories, withId, out));
     } catch (IOException e) {
       throw new ModelingException("cannot write " + file + ": " + e, e);
     }
+  }
+
+  private static void writeRows(List<Trajectory> trajectories, boolean withId, OutputStream out) throws IOException {
+    Trajectory first = trajectories.get(0);
+    BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+    w.write(TrajectoryCsv.TIME_COLUMN);
+    for (String name : first.stateNames()) {
+      w.write(',');
+      w.write(name);
+    }
+    for (String name : first.inputNames()) {
+      w.write(',');
+      w.write(name);
+    }
+    if (withId) {
+      w.write(',');
+      w.write(CsvOptions.DEFAULT_TRAJECTORY_COLUMN);
+    }
+    w.write('\n');
+    for (int k = 0; k < trajectories.size(); k++) {
+      Trajectory tr = trajectories.get(k);
+      double[] times = tr.timesUnsafe();
+      double[][] states = tr.statesUnsafe();
+      double[][] inputs = tr.inputsUnsafe();
+      String id = Integer.toString(k);
+      for (int i = 0; i < times.length; i++) {
+        // Double.toString prints enough digits to identify the double: parseDouble gives it back exactly.
+        w.write(Double.toString(times[i]));
+        for (double v : states[i]) {
+          w.write(',');
+          w.write(Double.toString(v));
+        }
+        for (double v : inputs[i]) {
+          w.write(',');
+          w.write(Double.toString(v));
+        }
+        if (withId) {
+          w.write(',');
+          w.write(id);
+        }
+        w.write('\n');
+      }
+    }
+    w.flush();
   }
 
   private static void checkNames(Trajectory t, Path file) {
