@@ -1,21 +1,13 @@
 package io.loopforge.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loopforge.modeling.Dataset;
-import io.loopforge.modeling.ModelingException;
 import io.loopforge.modeling.io.CsvOptions;
 import io.loopforge.modeling.io.TrajectoryCsv;
 import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.registry.ModelFiles;
 import io.loopforge.modeling.sindy.SindyModel;
 import io.loopforge.modeling.sindy.SindySpec;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -122,10 +114,10 @@ final class IdentifySindyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ObjectNode json = specFile == null ? JsonNodeFactory.instance.objectNode() : readSpec(specFile);
-    applyFlags(json);
-    String source = specFile == null ? "the command line" : specFile + " with the command-line flags";
-    SindySpec sindySpec = SindySpec.fromJson(json, source);
+    SindySpec.Builder b = specFile == null ? SindySpec.builder().source("the command line")
+        : SindySpec.builder(specFile).source(specFile + " with the command-line flags");
+    applyFlags(b);
+    SindySpec sindySpec = b.build();
 
     CsvOptions options = DataFiles.options(data, inputs, spec.commandLine().getOut());
     Dataset dataset = TrajectoryCsv.readAll(data, options);
@@ -148,117 +140,49 @@ final class IdentifySindyCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static ObjectNode readSpec(Path file) {
-    JsonNode node;
-    try {
-      node = new ObjectMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new ModelingException(file + ": no such SINDy spec file", e);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new ModelingException(file + ": not valid JSON: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-              + e.getLocation().getColumnNr() + ")"), e);
-    } catch (IOException e) {
-      throw new ModelingException(file + ": cannot read the SINDy spec: " + e, e);
-    }
-    if (node == null || !node.isObject()) {
-      throw new ModelingException(file + ": a SINDy spec is a JSON object, e.g. {\"library\": {\"type\": \"polynomial\"}}");
-    }
-    return (ObjectNode) node;
-  }
-
-  /** Writes the flags into the spec, so that the spec parser checks them and the model file records them. */
-  private void applyFlags(ObjectNode json) {
+  /** The flags override the spec; the builder checks them, and the model file records them. */
+  private void applyFlags(SindySpec.Builder b) {
     if (dt != null) {
-      json.put("dt", dt);
+      b.dt(dt);
     }
     if (discreteTime) {
-      json.put("discrete_time", true);
+      b.discreteTime(true);
     }
-    if (degree != null || noBias) {
-      ObjectNode lib = object(json, "library", "polynomial");
-      if (!"polynomial".equals(lib.path("type").asText())) {
-        throw new CliException("--degree and --no-bias apply to a polynomial library, but the spec's library is "
-            + lib.path("type").asText() + "; edit the spec instead");
-      }
-      if (degree != null) {
-        lib.put("degree", degree);
-      }
-      if (noBias) {
-        lib.put("include_bias", false);
-      }
+    if (degree != null) {
+      b.polynomialDegree(degree);
+    }
+    if (noBias) {
+      b.includeBias(false);
     }
     if (differentiation != null) {
-      ObjectNode d = JsonNodeFactory.instance.objectNode();
-      d.put("type", differentiation);
-      json.set("differentiation", d);
+      b.differentiation(differentiation);
     }
     if (order != null) {
-      ObjectNode d = object(json, "differentiation", "finite_difference");
-      if ("spectral".equals(d.path("type").asText())) {
-        throw new CliException("--order applies to finite differences, not to the spectral derivative");
-      }
-      d.put("order", order);
+      b.finiteDifferenceOrder(order);
     }
     if (optimizer != null) {
-      ObjectNode prev = json.has("optimizer") && json.get("optimizer").isObject() ? (ObjectNode) json.get("optimizer")
-          : null;
-      if (prev == null || !optimizer.equals(prev.path("type").asText())) {
-        ObjectNode opt = JsonNodeFactory.instance.objectNode();
-        opt.put("type", optimizer);
-        json.set("optimizer", opt);
-      }
+      b.optimizer(optimizer);
     }
-    if (threshold != null || alpha != null) {
-      ObjectNode opt = object(json, "optimizer", "stlsq");
-      requireType(opt, "stlsq", "--threshold and --alpha");
-      if (threshold != null) {
-        opt.put("threshold", threshold);
-      }
-      if (alpha != null) {
-        opt.put("alpha", alpha);
-      }
+    if (threshold != null) {
+      b.threshold(threshold);
     }
-    if (lambda != null || nu != null || regularizer != null) {
-      ObjectNode opt = object(json, "optimizer", "sr3");
-      requireType(opt, "sr3", "--lambda, --nu and --regularizer");
-      if (lambda != null) {
-        opt.put("reg_weight_lam", lambda);
-      }
-      if (nu != null) {
-        opt.put("relax_coeff_nu", nu);
-      }
-      if (regularizer != null) {
-        opt.put("regularizer", regularizer);
-      }
+    if (alpha != null) {
+      b.alpha(alpha);
+    }
+    if (lambda != null) {
+      b.sr3Lambda(lambda);
+    }
+    if (nu != null) {
+      b.sr3Nu(nu);
+    }
+    if (regularizer != null) {
+      b.sr3Regularizer(regularizer);
     }
     if (maxIter != null) {
-      object(json, "optimizer", "stlsq").put("max_iter", maxIter);
+      b.maxIter(maxIter);
     }
     if (normalizeColumns) {
-      object(json, "optimizer", "stlsq").put("normalize_columns", true);
+      b.normalizeColumns(true);
     }
-  }
-
-  private static void requireType(ObjectNode opt, String type, String flags) {
-    if (!type.equals(opt.path("type").asText())) {
-      throw new CliException(flags + " apply to the " + type + " optimizer, but the optimizer is "
-          + opt.path("type").asText() + "; add --optimizer " + type + " or edit the spec");
-    }
-  }
-
-  /** The object at {@code key}, created with the given type when absent. */
-  private static ObjectNode object(ObjectNode json, String key, String type) {
-    JsonNode n = json.get(key);
-    if (n == null || n.isNull()) {
-      ObjectNode o = JsonNodeFactory.instance.objectNode();
-      o.put("type", type);
-      json.set(key, o);
-      return o;
-    }
-    if (!n.isObject()) {
-      throw new ModelingException("the spec's \"" + key + "\" must be a JSON object, got " + n);
-    }
-    return (ObjectNode) n;
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loopforge.modeling.ModelingException;
 import java.io.IOException;
@@ -34,7 +35,7 @@ import java.util.Set;
  *                    "n_subset":n,"replace":true,"n_candidates_to_drop":1,"aggregation":"median","seed":0}
  * </pre>
  *
- * Immutable.
+ * Immutable; {@link #builder()} sets parts of a spec one by one.
  */
 public final class SindySpec {
   static final ObjectMapper MAPPER = new ObjectMapper()
@@ -104,6 +105,34 @@ public final class SindySpec {
     return new SindySpec(((ObjectNode) node).deepCopy(), b.build());
   }
 
+  /** A builder from PySINDy's defaults (an empty spec). */
+  public static Builder builder() {
+    return new Builder(JsonNodeFactory.instance.objectNode(), "the spec");
+  }
+
+  /**
+   * A builder that starts from the spec file {@code file}; the file must be a JSON object, and is only
+   * checked against the schema by {@link Builder#build()}, after the builder's settings are applied.
+   */
+  public static Builder builder(Path file) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new ModelingException(file + ": no such SINDy spec file", e);
+    } catch (JsonProcessingException e) {
+      throw new ModelingException(file + ": not valid JSON: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+              + e.getLocation().getColumnNr() + ")"), e);
+    } catch (IOException e) {
+      throw new ModelingException(file + ": cannot read the SINDy spec: " + e, e);
+    }
+    if (node == null || !node.isObject()) {
+      throw new ModelingException(file + ": a SINDy spec is a JSON object, e.g. {\"library\": {\"type\": \"polynomial\"}}");
+    }
+    return new Builder((ObjectNode) node, file.toString());
+  }
+
   /** The fitter this spec describes. */
   public Sindy toSindy() {
     return sindy;
@@ -117,5 +146,165 @@ public final class SindySpec {
   @Override
   public String toString() {
     return json.toString();
+  }
+
+  /**
+   * Sets parts of a spec one by one, as {@code identify sindy}'s flags do: each setting overrides what
+   * the starting spec says, and {@link #build()} checks the result against the schema. A setting that
+   * does not fit the spec's library or optimizer type (a degree for a Fourier library) is refused with a
+   * message that says so.
+   */
+  public static final class Builder {
+    private final ObjectNode json;
+    private String source;
+
+    private Builder(ObjectNode json, String source) {
+      this.json = json.deepCopy();
+      this.source = source;
+    }
+
+    /** What the spec is called in messages (default: the file name, or "the spec"). */
+    public Builder source(String source) {
+      this.source = source;
+      return this;
+    }
+
+    /** Sample interval, s. */
+    public Builder dt(double seconds) {
+      json.put("dt", seconds);
+      return this;
+    }
+
+    /** Regress x[k+1] on x[k] instead of dx/dt on x. */
+    public Builder discreteTime(boolean discrete) {
+      json.put("discrete_time", discrete);
+      return this;
+    }
+
+    /** Degree of the polynomial library (creates a polynomial library when the spec has none). */
+    public Builder polynomialDegree(int degree) {
+      polynomial("the polynomial degree").put("degree", degree);
+      return this;
+    }
+
+    /** Whether the polynomial library has the constant term. */
+    public Builder includeBias(boolean include) {
+      polynomial("include_bias").put("include_bias", include);
+      return this;
+    }
+
+    /** The differentiation method: {@code finite_difference}, {@code smoothed_finite_difference} or {@code spectral}. */
+    public Builder differentiation(String type) {
+      ObjectNode d = JsonNodeFactory.instance.objectNode();
+      d.put("type", type);
+      json.set("differentiation", d);
+      return this;
+    }
+
+    /** Order of the finite differences (1–4). */
+    public Builder finiteDifferenceOrder(int order) {
+      ObjectNode d = object("differentiation", "finite_difference");
+      if ("spectral".equals(d.path("type").asText())) {
+        throw new ModelingException(source + ": a finite-difference order applies to finite differences, not to the"
+            + " spectral derivative");
+      }
+      d.put("order", order);
+      return this;
+    }
+
+    /** The optimizer type, {@code stlsq} or {@code sr3}; keeps the spec's parameters when the type is the same. */
+    public Builder optimizer(String type) {
+      JsonNode prev = json.get("optimizer");
+      if (prev == null || !prev.isObject() || !type.equals(prev.path("type").asText())) {
+        ObjectNode opt = JsonNodeFactory.instance.objectNode();
+        opt.put("type", type);
+        json.set("optimizer", opt);
+      }
+      return this;
+    }
+
+    /** STLSQ's threshold. */
+    public Builder threshold(double threshold) {
+      optimizerOfType("stlsq", "the threshold").put("threshold", threshold);
+      return this;
+    }
+
+    /** STLSQ's ridge weight (0: plain least squares). */
+    public Builder alpha(double alpha) {
+      optimizerOfType("stlsq", "alpha").put("alpha", alpha);
+      return this;
+    }
+
+    /** SR3's regularisation weight λ. */
+    public Builder sr3Lambda(double lambda) {
+      optimizerOfType("sr3", "the SR3 weight lambda").put("reg_weight_lam", lambda);
+      return this;
+    }
+
+    /** SR3's relaxation ν. */
+    public Builder sr3Nu(double nu) {
+      optimizerOfType("sr3", "the SR3 relaxation nu").put("relax_coeff_nu", nu);
+      return this;
+    }
+
+    /** SR3's regulariser, {@code L0} or {@code L1}. */
+    public Builder sr3Regularizer(String regularizer) {
+      optimizerOfType("sr3", "the SR3 regulariser").put("regularizer", regularizer);
+      return this;
+    }
+
+    /** Iterations of the optimizer (STLSQ when the spec has none). */
+    public Builder maxIter(int iterations) {
+      object("optimizer", "stlsq").put("max_iter", iterations);
+      return this;
+    }
+
+    /** Whether the library columns are normalised before thresholding (STLSQ when the spec has none). */
+    public Builder normalizeColumns(boolean normalize) {
+      object("optimizer", "stlsq").put("normalize_columns", normalize);
+      return this;
+    }
+
+    /**
+     * The spec, checked against the schema.
+     *
+     * @throws ModelingException naming the source and the key when a value is out of range or unknown
+     */
+    public SindySpec build() {
+      return fromJson(json, source);
+    }
+
+    private ObjectNode polynomial(String what) {
+      ObjectNode lib = object("library", "polynomial");
+      if (!"polynomial".equals(lib.path("type").asText())) {
+        throw new ModelingException(source + ": " + what + " applies to a polynomial library, but the spec's library is "
+            + lib.path("type").asText() + "; edit the spec instead");
+      }
+      return lib;
+    }
+
+    private ObjectNode optimizerOfType(String type, String what) {
+      ObjectNode opt = object("optimizer", type);
+      if (!type.equals(opt.path("type").asText())) {
+        throw new ModelingException(source + ": " + what + " applies to the " + type + " optimizer, but the optimizer"
+            + " is " + opt.path("type").asText() + "; choose the " + type + " optimizer or edit the spec");
+      }
+      return opt;
+    }
+
+    /** The object at {@code key}, created with the given type when absent. */
+    private ObjectNode object(String key, String type) {
+      JsonNode n = json.get(key);
+      if (n == null || n.isNull()) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("type", type);
+        json.set(key, o);
+        return o;
+      }
+      if (!n.isObject()) {
+        throw new ModelingException(source + ": the spec's \"" + key + "\" must be a JSON object, got " + n);
+      }
+      return (ObjectNode) n;
+    }
   }
 }

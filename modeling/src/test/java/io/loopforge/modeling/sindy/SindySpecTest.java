@@ -63,4 +63,59 @@ class SindySpecTest {
     e = assertThrows(ModelingException.class, () -> SindySpec.parse("{\"dt\": 0.1,}", "s.json"));
     assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
   }
+
+  @Test
+  void builderSettingsOverrideTheSpecFileAndAreRecorded() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("spec");
+    java.nio.file.Path file = dir.resolve("spec.json");
+    java.nio.file.Files.writeString(file, "{\"dt\": 0.5, \"library\": {\"type\": \"polynomial\", \"degree\": 3},"
+        + " \"optimizer\": {\"type\": \"sr3\", \"reg_weight_lam\": 0.2}}");
+    SindySpec spec = SindySpec.builder(file).dt(0.01).polynomialDegree(1).includeBias(false).sr3Nu(2.0).maxIter(7)
+        .finiteDifferenceOrder(4).build();
+    Sindy s = spec.toSindy();
+    assertEquals(0.01, s.dt(), 0.0);
+    assertEquals(FeatureLibrary.polynomial(1, false, true, false), s.library());
+    assertEquals(Differentiation.finiteDifference(4), s.differentiation());
+    Sr3 sr3 = (Sr3) s.optimizer();
+    assertEquals(0.2, sr3.lambda(), 0.0);
+    assertEquals(2.0, spec.json().get("optimizer").get("relax_coeff_nu").asDouble(), 0.0);
+    assertEquals(7, spec.json().get("optimizer").get("max_iter").asInt());
+    // the file itself is untouched
+    assertEquals(0.5, SindySpec.read(file).json().get("dt").asDouble(), 0.0);
+    // a new optimizer type drops the old one's parameters; the same type keeps them
+    assertEquals(Stlsq.builder().threshold(0.3).build(), SindySpec.builder(file).optimizer("stlsq").threshold(0.3).build()
+        .toSindy().optimizer());
+    assertEquals(0.2, ((Sr3) SindySpec.builder(file).optimizer("sr3").build().toSindy().optimizer()).lambda(), 0.0);
+    assertEquals(Stlsq.builder().threshold(0.05).alpha(0).build(),
+        SindySpec.builder().threshold(0.05).alpha(0).build().toSindy().optimizer());
+  }
+
+  @Test
+  void builderSettingsThatDoNotFitTheSpecAreRefused() {
+    ModelingException e = assertThrows(ModelingException.class,
+        () -> SindySpec.builder().source("the command line").optimizer("sr3").threshold(0.1));
+    assertEquals("the command line: the threshold applies to the stlsq optimizer, but the optimizer is sr3; choose the"
+        + " stlsq optimizer or edit the spec", e.getMessage());
+    e = assertThrows(ModelingException.class, () -> SindySpec.builder().optimizer("stlsq").sr3Lambda(0.1));
+    assertTrue(e.getMessage().contains("applies to the sr3 optimizer"), e.getMessage());
+    e = assertThrows(ModelingException.class,
+        () -> SindySpec.builder().differentiation("spectral").finiteDifferenceOrder(2));
+    assertEquals("the spec: a finite-difference order applies to finite differences, not to the spectral derivative",
+        e.getMessage());
+    // values are checked by the schema when the spec is built
+    e = assertThrows(ModelingException.class, () -> SindySpec.builder().polynomialDegree(-1).build());
+    assertTrue(e.getMessage().contains("polynomial degree must be at least 0"), e.getMessage());
+    e = assertThrows(ModelingException.class, () -> SindySpec.builder(java.nio.file.Path.of("no-such-spec.json")));
+    assertEquals("no-such-spec.json: no such SINDy spec file", e.getMessage());
+  }
+
+  @Test
+  void aDegreeForAFourierLibraryIsRefused() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("spec", ".json");
+    java.nio.file.Files.writeString(file, "{\"library\": {\"type\": \"fourier\"}}");
+    ModelingException e = assertThrows(ModelingException.class, () -> SindySpec.builder(file).polynomialDegree(2));
+    assertEquals(file + ": the polynomial degree applies to a polynomial library, but the spec's library is fourier;"
+        + " edit the spec instead", e.getMessage());
+    java.nio.file.Files.delete(file);
+  }
 }
