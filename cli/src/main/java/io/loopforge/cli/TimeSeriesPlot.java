@@ -2,11 +2,11 @@ package io.loopforge.cli;
 
 import io.loopforge.modeling.Dataset;
 import io.loopforge.modeling.Trajectory;
+import io.loopforge.modeling.io.AtomicFile;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +15,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -32,6 +33,10 @@ final class TimeSeriesPlot {
   private final List<double[]> times = new ArrayList<>();
   private final List<double[]> values = new ArrayList<>();
   private final List<String> units = new ArrayList<>();
+  private final List<List<Overlay>> overlays = new ArrayList<>();
+
+  /** A second curve in a panel, e.g. a prediction beside the measured signal. */
+  private record Overlay(String label, double[] t, double[] v) {}
 
   TimeSeriesPlot(String title) {
     this.title = title;
@@ -43,6 +48,31 @@ final class TimeSeriesPlot {
     units.add(unit);
     times.add(t);
     values.add(v);
+    overlays.add(new ArrayList<>());
+    return this;
+  }
+
+  /** The time axis of the panel named {@code panel}, s. */
+  double[] times(String panel) {
+    return times.get(panelIndex(panel));
+  }
+
+  /** The values of the panel named {@code panel}. */
+  double[] values(String panel) {
+    return values.get(panelIndex(panel));
+  }
+
+  private int panelIndex(String panel) {
+    int p = names.indexOf(panel);
+    if (p < 0) {
+      throw new IllegalArgumentException("no panel " + panel + " in " + names);
+    }
+    return p;
+  }
+
+  /** Adds a curve to the panel named {@code panel} (drawn dashed, in a second colour). */
+  TimeSeriesPlot overlay(String panel, String label, double[] t, double[] v) {
+    overlays.get(panelIndex(panel)).add(new Overlay(label, t, v));
     return this;
   }
 
@@ -122,13 +152,11 @@ final class TimeSeriesPlot {
     } finally {
       g.dispose();
     }
-    Path parent = png.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    if (!ImageIO.write(image, "png", png.toFile())) {
-      throw new IOException("no PNG writer available");
-    }
+    AtomicFile.write(png, out -> {
+      if (!ImageIO.write(image, "png", out)) {
+        throw new IOException("no PNG writer available");
+      }
+    });
   }
 
   private XYChart panel(int p, boolean last) {
@@ -145,6 +173,11 @@ final class TimeSeriesPlot {
         .addSeries(names.get(p) + " (" + units.get(p) + ")", thin[0], thin[1])
         .setMarker(SeriesMarkers.NONE)
         .setLineColor(units.get(p).equals("input") ? new Color(0xC0392B) : new Color(0x1F5FA8));
+    for (Overlay o : overlays.get(p)) {
+      double[][] th = thin(o.t(), o.v());
+      chart.addSeries(o.label(), th[0], th[1]).setMarker(SeriesMarkers.NONE).setLineColor(new Color(0xE67E22))
+          .setLineStyle(SeriesLines.DASH_DASH);
+    }
     return chart;
   }
 

@@ -5,6 +5,7 @@ import io.loopforge.modeling.plant.Plant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -109,9 +110,35 @@ public final class LqrDesign {
     return new Builder(plant, model, model.dt(), plant.inputLower(), plant.inputUpper());
   }
 
-  /** The plant the design is for (its bounds and task; for a model design, not its dynamics). */
-  public Plant plant() {
-    return plant;
+  /**
+   * Starts a design on a learned discrete-time model alone: about {@code x_ref = 0, u_ref = 0} unless
+   * set, Q = I, R = I, inputs unbounded unless {@link Builder#inputBounds} says otherwise; {@code dt} is
+   * the model's.
+   */
+  public static Builder builder(DynamicsModel model) {
+    double[] lo = new double[model.inputDim()];
+    double[] hi = new double[model.inputDim()];
+    Arrays.fill(lo, Double.NEGATIVE_INFINITY);
+    Arrays.fill(hi, Double.POSITIVE_INFINITY);
+    return new Builder(null, model, model.dt(), lo, hi);
+  }
+
+  /**
+   * The plant the design is for (its bounds and task; for a model design, not its dynamics); empty for a
+   * design on a model alone.
+   */
+  public Optional<Plant> plant() {
+    return Optional.ofNullable(plant);
+  }
+
+  /** Lower input bounds the control law saturates to (input units; −∞ where unbounded). */
+  public double[] inputLower() {
+    return inputLower.clone();
+  }
+
+  /** Upper input bounds the control law saturates to (input units; +∞ where unbounded). */
+  public double[] inputUpper() {
+    return inputUpper.clone();
   }
 
   /** For a design on a learned model: {@code step(x_ref, u_ref) − x_ref}; zeros for a plant design. */
@@ -198,8 +225,8 @@ public final class LqrDesign {
     private final List<String> stateNames;
     private final List<String> inputNames;
     private final double dt;
-    private final double[] inputLower;
-    private final double[] inputUpper;
+    private double[] inputLower;
+    private double[] inputUpper;
     private double[] xRef;
     private double[] uRef;
     private double[] q;
@@ -208,16 +235,21 @@ public final class LqrDesign {
     private Builder(Plant plant, DynamicsModel model, double dt, double[] inputLower, double[] inputUpper) {
       this.plant = plant;
       this.model = model;
-      this.systemName = plant.name();
-      this.stateNames = plant.stateNames();
-      this.inputNames = plant.inputNames();
+      this.systemName = plant != null ? plant.name() : "the model";
+      this.stateNames = plant != null ? plant.stateNames() : model.stateNames();
+      this.inputNames = plant != null ? plant.inputNames() : model.inputNames();
       this.dt = dt;
       this.inputLower = inputLower;
       this.inputUpper = inputUpper;
-      this.xRef = plant.defaultTask().referenceState();
-      this.uRef = plant.defaultTask().hasReferenceInput()
-          ? plant.defaultTask().referenceInput()
-          : new double[plant.inputDim()];
+      if (plant != null) {
+        this.xRef = plant.defaultTask().referenceState();
+        this.uRef = plant.defaultTask().hasReferenceInput()
+            ? plant.defaultTask().referenceInput()
+            : new double[plant.inputDim()];
+      } else {
+        this.xRef = new double[stateNames.size()];
+        this.uRef = new double[inputNames.size()];
+      }
       this.q = ones(stateNames.size());
       this.r = ones(inputNames.size());
     }
@@ -248,6 +280,26 @@ public final class LqrDesign {
           throw new MpcException("input weights (R) must be positive, got " + Arrays.toString(w));
         }
       }
+      return this;
+    }
+
+    /**
+     * The input box the control law saturates to (input units; infinite entries for unbounded sides);
+     * default: the plant's input bounds, or unbounded for a design on a model alone.
+     */
+    public Builder inputBounds(double[] lower, double[] upper) {
+      if (lower.length != inputNames.size() || upper.length != inputNames.size()) {
+        throw new MpcException("input bounds have " + lower.length + " lower and " + upper.length + " upper values but "
+            + systemName + " has " + inputNames.size() + " inputs " + inputNames);
+      }
+      for (int i = 0; i < lower.length; i++) {
+        if (Double.isNaN(lower[i]) || Double.isNaN(upper[i]) || lower[i] > upper[i]) {
+          throw new MpcException("input bounds of " + inputNames.get(i) + ": lower " + lower[i] + " must not exceed"
+              + " upper " + upper[i]);
+        }
+      }
+      this.inputLower = lower.clone();
+      this.inputUpper = upper.clone();
       return this;
     }
 

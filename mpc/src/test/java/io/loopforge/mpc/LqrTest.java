@@ -73,7 +73,7 @@ class LqrTest {
 
   /** Closes the loop on the nonlinear plant; asserts every input within bounds; returns the final state. */
   private static double[] runClosedLoop(LqrDesign d, double[] x0, int steps) {
-    Plant p = d.plant();
+    Plant p = d.plant().orElseThrow();
     PlantSimulator sim = PlantSimulator.withDefaults();
     double[] x = x0.clone();
     for (int k = 0; k < steps; k++) {
