@@ -6,7 +6,7 @@
  * baseline; results come as {@link io.loopforge.modeling.nn.ReluNetwork} with neuron kinds and in the
  * exact folded form {@link io.loopforge.modeling.nn.FoldedReluNetwork} (only ReLU units, skip paths for
  * the identities), which the MIP encoder and the C generator read.
- * {@link io.loopforge.sparsify.SparsifyBenchmark} produces the comparison table with the small-dense
- * baseline.
+ * The comparison with the baselines and small dense networks is a study, not part of this library:
+ * {@code io.loopforge.studies.SparsifyBenchmark} in module {@code studies}.
  */
 package io.loopforge.sparsify;

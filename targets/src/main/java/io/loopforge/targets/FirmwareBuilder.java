@@ -182,9 +182,7 @@ public final class FirmwareBuilder {
     cmd.add(tc.gcc().toString());
     cmd.addAll(CFLAGS);
     cmd.add("-ffile-prefix-map=" + dir + "=.");
-    cmd.add("-DLF_SYSTICK_HZ=" + target.systickHz() + "u");
-    cmd.add("-DLF_SEMIHOSTING=" + (target.semihosting() ? 1 : 0));
-    cmd.add("-DLF_BOARD_NAME=\"" + target.board() + "\"");
+    cmd.addAll(boardDefines(target));
     defines.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.add("-Ibsp/common");
     cmd.add("-Ihil");
@@ -218,6 +216,17 @@ public final class FirmwareBuilder {
       throw new TargetException(overBudgetMessage(report, elf));
     }
     return new Firmware(elf, target, controller.prefix(), report);
+  }
+
+  /**
+   * The board configuration every translation unit gets, as {@code -D} flags (what {@code lf_board.h}
+   * documents): {@code LF_SYSTICK_HZ}, {@code LF_SEMIHOSTING} and {@code LF_BOARD_NAME}, from the target.
+   */
+  static List<String> boardDefines(Target target) {
+    return List.of(
+        "-DLF_SYSTICK_HZ=" + target.systickHz() + "u",
+        "-DLF_SEMIHOSTING=" + (target.semihosting() ? 1 : 0),
+        "-DLF_BOARD_NAME=\"" + target.board() + "\"");
   }
 
   private TargetException compileFailure(String output, Path dir) {

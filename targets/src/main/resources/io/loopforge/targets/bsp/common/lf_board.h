@@ -12,48 +12,12 @@
 
 #ifndef LF_SYSTICK_HZ
 #error "LF_SYSTICK_HZ must be defined (SysTick clock, Hz)"
-#define LF_NVIC_ISER(n) (*(volatile uint32_t *)(0xE000E100u + 4u * (n)))
-#define LF_NVIC_ICPR(n) (*(volatile uint32_t *)(0xE000E280u + 4u * (n)))
-
-/* Lets interrupt `irq` wake WFI without ever being taken (PRIMASK stays set). */
-static inline void lf_irq_wake_only(uint32_t irq) {
-  __asm__ volatile("cpsid i" ::: "memory");
-  LF_NVIC_ICPR(irq / 32u) = 1u << (irq % 32u);
-  LF_NVIC_ISER(irq / 32u) = 1u << (irq % 32u);
-}
-
-static inline void lf_irq_clear_pending(uint32_t irq) { LF_NVIC_ICPR(irq / 32u) = 1u << (irq % 32u); }
-
 #endif
 #ifndef LF_SEMIHOSTING
 #define LF_SEMIHOSTING 1
-#define LF_NVIC_ISER(n) (*(volatile uint32_t *)(0xE000E100u + 4u * (n)))
-#define LF_NVIC_ICPR(n) (*(volatile uint32_t *)(0xE000E280u + 4u * (n)))
-
-/* Lets interrupt `irq` wake WFI without ever being taken (PRIMASK stays set). */
-static inline void lf_irq_wake_only(uint32_t irq) {
-  __asm__ volatile("cpsid i" ::: "memory");
-  LF_NVIC_ICPR(irq / 32u) = 1u << (irq % 32u);
-  LF_NVIC_ISER(irq / 32u) = 1u << (irq % 32u);
-}
-
-static inline void lf_irq_clear_pending(uint32_t irq) { LF_NVIC_ICPR(irq / 32u) = 1u << (irq % 32u); }
-
 #endif
 #ifndef LF_BOARD_NAME
 #define LF_BOARD_NAME "unknown"
-#define LF_NVIC_ISER(n) (*(volatile uint32_t *)(0xE000E100u + 4u * (n)))
-#define LF_NVIC_ICPR(n) (*(volatile uint32_t *)(0xE000E280u + 4u * (n)))
-
-/* Lets interrupt `irq` wake WFI without ever being taken (PRIMASK stays set). */
-static inline void lf_irq_wake_only(uint32_t irq) {
-  __asm__ volatile("cpsid i" ::: "memory");
-  LF_NVIC_ICPR(irq / 32u) = 1u << (irq % 32u);
-  LF_NVIC_ISER(irq / 32u) = 1u << (irq % 32u);
-}
-
-static inline void lf_irq_clear_pending(uint32_t irq) { LF_NVIC_ICPR(irq / 32u) = 1u << (irq % 32u); }
-
 #endif
 
 /* Exit codes the firmware gives QEMU through SYS_EXIT_EXTENDED. 0 only after the host said STOP. */
@@ -96,6 +60,10 @@ void lf_fault_hook(const lf_fault_info *info);
 /* Ends the program: SYS_EXIT_EXTENDED under semihosting, otherwise sleeps forever. */
 void lf_exit(int code) __attribute__((noreturn));
 
+/*
+ * NVIC set-enable and clear-pending registers. They sit at the same addresses on every ARMv7-M core,
+ * so this one definition serves every board, under semihosting and over the UART alike.
+ */
 #define LF_NVIC_ISER(n) (*(volatile uint32_t *)(0xE000E100u + 4u * (n)))
 #define LF_NVIC_ICPR(n) (*(volatile uint32_t *)(0xE000E280u + 4u * (n)))
 
@@ -106,6 +74,7 @@ static inline void lf_irq_wake_only(uint32_t irq) {
   LF_NVIC_ISER(irq / 32u) = 1u << (irq % 32u);
 }
 
+/* Clears interrupt `irq`'s pending bit after a wake-up, so the next WFI sleeps again. */
 static inline void lf_irq_clear_pending(uint32_t irq) { LF_NVIC_ICPR(irq / 32u) = 1u << (irq % 32u); }
 
 #endif

@@ -1,4 +1,4 @@
-package io.loopforge.sparsify;
+package io.loopforge.studies;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,10 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.loopforge.modeling.Dataset;
 import io.loopforge.modeling.Trajectory;
 import io.loopforge.modeling.nn.TrainingResult;
-import io.loopforge.sparsify.SparsifyBenchmark.Cell;
-import io.loopforge.sparsify.SparsifyBenchmark.Goal;
-import io.loopforge.sparsify.SparsifyBenchmark.PlantReport;
-import io.loopforge.sparsify.SparsifyBenchmark.Row;
+import io.loopforge.sparsify.SparsifyListener;
+import io.loopforge.studies.SparsifyBenchmark.Cell;
+import io.loopforge.studies.SparsifyBenchmark.Goal;
+import io.loopforge.studies.SparsifyBenchmark.PlantReport;
+import io.loopforge.studies.SparsifyBenchmark.Row;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

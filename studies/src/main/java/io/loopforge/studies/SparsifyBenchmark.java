@@ -1,4 +1,4 @@
-package io.loopforge.sparsify;
+package io.loopforge.studies;
 
 import io.loopforge.modeling.Dataset;
 import io.loopforge.modeling.DynamicsModel;
@@ -18,6 +18,11 @@ import io.loopforge.modeling.nn.TrainingResult;
 import io.loopforge.modeling.plant.Plant;
 import io.loopforge.modeling.plant.PlantCatalog;
 import io.loopforge.modeling.plant.PlantSimulator;
+import io.loopforge.sparsify.GatedSparsifier;
+import io.loopforge.sparsify.MagnitudePruning;
+import io.loopforge.sparsify.SparsificationResult;
+import io.loopforge.sparsify.SparsifyConfig;
+import io.loopforge.sparsify.SparsifyListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
