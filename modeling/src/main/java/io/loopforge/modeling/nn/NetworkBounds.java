@@ -39,9 +39,9 @@ import java.util.List;
  * {@code fma(w, a, −p)}, for a sum by Knuth's 2Sum) and the result moves one ulp outward exactly when
  * that error points outward: this is directed rounding, the tightest sound choice, and leaves exact
  * results exact (a network with dyadic weights gets its true extreme values). Where the error-free
- * transforms could underflow or overflow (products below 2⁻⁹⁶⁰ or operands above 2¹⁰⁰⁰ in magnitude)
- * the result moves one ulp outward unconditionally, which covers the at most half-ulp error of rounding
- * to nearest. Bounds that overflow become infinite (still sound). A network's own double evaluation
+ * transforms could underflow or overflow (a product of magnitude outside [2⁻⁹⁶⁰, 2¹⁰⁰⁰], a sum with
+ * an operand above 2¹⁰⁰⁰) the result moves one ulp outward unconditionally, which covers the at most
+ * half-ulp error of rounding to nearest. Bounds that overflow become infinite (still sound). A network's own double evaluation
  * rounds too (by about {@code n·2⁻⁵³ Σ|w||a|} per layer of {@code n} terms), so an evaluated value at
  * a tight bound may lie that far outside it.
  *
@@ -386,7 +386,8 @@ public final class NetworkBounds {
     double p = a * b;
     double m = Math.abs(p);
     if (m >= TINY && m <= HUGE) {
-      // the exact error a·b − p is a representable nonzero multiple of 2⁻¹⁰⁶⁵ or 0: fma gives its sign
+      // the exact error a·b − p is a multiple of ulp(a)·ulp(b) ≥ 2⁻¹⁰⁶⁶, so 0 or too large to round to
+      // zero: fma, which rounds it once, keeps its sign
       return Math.fma(a, b, -p) < 0 ? Math.nextDown(p) : p;
     }
     if (a == 0 || b == 0) {
