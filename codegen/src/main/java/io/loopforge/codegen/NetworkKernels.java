@@ -1,6 +1,7 @@
 package io.loopforge.codegen;
 
 import io.loopforge.modeling.nn.FoldedReluNetwork;
+import io.loopforge.modeling.nn.NetworkBounds;
 import io.loopforge.modeling.nn.NeuronKind;
 import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.policy.InputBounds;
@@ -12,8 +13,18 @@ import java.util.List;
 final class NetworkKernels {
   private NetworkKernels() {}
 
-  /** A network body: layers over named buffers, the scratch its private function needs. */
-  record Net(List<DenseLayer> layers, int inputWidth, List<Kernel.Scratch> hidden, String shape, int macs) {}
+  /**
+   * A network body: layers over named buffers, per layer the model units its rows compute, the scratch
+   * its private function needs.
+   */
+  record Net(List<DenseLayer> layers, List<ModelRows> rows, int inputWidth, List<Kernel.Scratch> hidden, String shape,
+      int macs) {}
+
+  /**
+   * The model units a generated layer computes: row {@code r} is unit {@code units[r]} of layer
+   * {@code layer} as {@link NetworkBounds} numbers them (removed neurons have no row).
+   */
+  record ModelRows(int layer, int[] units) {}
 
   /**
    * A dense network over {@code z} (width n0): neurons of kind ZERO are dropped with their columns in the
@@ -21,6 +32,7 @@ final class NetworkKernels {
    */
   static Net dense(int n0, List<double[]> weights, List<double[]> biases, List<NeuronKind[]> kinds, String what) {
     List<DenseLayer> layers = new ArrayList<>();
+    List<ModelRows> modelRows = new ArrayList<>();
     int[] keptCols = range(n0);
     int layerCount = weights.size();
     String in = "z";
@@ -73,6 +85,7 @@ final class NetworkKernels {
           : relus == nr ? DenseLayer.Activation.RELU : DenseLayer.Activation.MIXED;
       String out = output ? "out" : "h" + buffer;
       layers.add(new DenseLayer(nr, nc, fw, fb, act, act == DenseLayer.Activation.MIXED ? mask : null, in, 0, out, 0));
+      modelRows.add(new ModelRows(l, keptRows));
       macs += nr * nc;
       shape.append(" -> ").append(nr);
       if (!output) {
@@ -91,12 +104,13 @@ final class NetworkKernels {
     if (usesH1) {
       hidden.add(new Kernel.Scratch("h1", maxWidth));
     }
-    return new Net(layers, n0, hidden, shape.toString(), macs);
+    return new Net(layers, modelRows, n0, hidden, shape.toString(), macs);
   }
 
   /** A folded network: layer k reads v[0 … offset_k) and appends its units to v. */
   static Net folded(FoldedReluNetwork net) {
     List<DenseLayer> layers = new ArrayList<>();
+    List<ModelRows> modelRows = new ArrayList<>();
     StringBuilder shape = new StringBuilder(Integer.toString(net.offset(0)));
     int macs = 0;
     for (int k = 0; k < net.reluLayerCount(); k++) {
@@ -104,15 +118,17 @@ final class NetworkKernels {
       int cols = net.offset(k);
       layers.add(new DenseLayer(rows, cols, toFloats(net.weights(k), "ReLU layer " + k + " weights"),
           toFloats(net.biases(k), "ReLU layer " + k + " biases"), DenseLayer.Activation.RELU, null, "v", 0, "v", cols));
+      modelRows.add(new ModelRows(k, range(rows)));
       shape.append(" -> +").append(rows);
       macs += rows * cols;
     }
     int cols = net.offset(net.reluLayerCount());
     layers.add(new DenseLayer(net.stateDim(), cols, toFloats(net.outputWeights(), "output weights"),
         toFloats(net.outputBiases(), "output biases"), DenseLayer.Activation.LINEAR, null, "v", 0, "out", 0));
+    modelRows.add(new ModelRows(net.reluLayerCount(), range(net.stateDim())));
     shape.append(" -> ").append(net.stateDim());
     macs += net.stateDim() * cols;
-    return new Net(layers, net.offset(0), List.of(), shape.toString(), macs);
+    return new Net(layers, modelRows, net.offset(0), List.of(), shape.toString(), macs);
   }
 
   static float[] toFloats(double[] v, String what) {
@@ -174,7 +190,8 @@ final class NetworkKernels {
       n.evaluate(z, y);
       return y;
     };
-    return modelKernel(k, net, false, n.stateDim(), n.inputDim(), n.residual(), n.dt(), o, ref);
+    return modelKernel(k, net, false, n.stateDim(), n.inputDim(), n.residual(), n.dt(), o, ref,
+        (lower, upper) -> NetworkBounds.of(n, lower, upper));
   }
 
   /** The C/Java kernel of a folded ReLU network: {@code forward} and {@code step}. */
@@ -187,14 +204,15 @@ final class NetworkKernels {
       n.evaluate(z, y);
       return y;
     };
-    return modelKernel(k, net, true, n.stateDim(), n.inputDim(), n.residual(), n.dt(), o, ref);
+    return modelKernel(k, net, true, n.stateDim(), n.inputDim(), n.residual(), n.dt(), o, ref,
+        (lower, upper) -> NetworkBounds.of(n, lower, upper));
   }
 
   /** Adds the private layers function (f32 or Q15) and returns the statement that calls it. */
   private static Kernel.Body layersCall(Kernel k, Net net, boolean folded, int vLength, String outMacro,
-      CodegenOptions o, Q15Kernels.Reference ref, String in, String out) {
+      CodegenOptions o, Q15Kernels.Reference ref, Q15Kernels.Bounds bounds, String in, String out) {
     if (o.precision() == Precision.Q15) {
-      Q15Kernels.addLayers(k, net, folded, vLength, outMacro, o, ref);
+      Q15Kernels.addLayers(k, net, folded, vLength, outMacro, o, ref, bounds);
       return (d, t) -> {
         t.open("if (!" + d.fn("layers") + "(" + in + ", " + out + ")) {");
         t.line("return " + d.d("ERR_NONFINITE_OUTPUT") + ";");
@@ -206,7 +224,7 @@ final class NetworkKernels {
   }
 
   private static Kernel modelKernel(Kernel k, Net net, boolean folded, int nx, int nu, boolean residual, double dt,
-      CodegenOptions o, Q15Kernels.Reference ref) {
+      CodegenOptions o, Q15Kernels.Reference ref, Q15Kernels.Bounds bounds) {
     k.describe("x_next = " + (residual ? "x + f(x, u)" : "f(x, u)") + ", dt = " + dt + " s; " + net.macs()
         + " multiply-adds per step");
     k.define("NX", nx, "state dimension");
@@ -215,7 +233,7 @@ final class NetworkKernels {
     k.define("NZ", vLength, folded ? "network buffer length: [x; u; ReLU units]" : "network input length nx + nu");
     k.defineErrorCodes();
     k.addFiniteHelper();
-    Kernel.Body callStep = layersCall(k, net, folded, vLength, "NX", o, ref, "zs", "x_next");
+    Kernel.Body callStep = layersCall(k, net, folded, vLength, "NX", o, ref, bounds, "zs", "x_next");
     Kernel.Body callForward = o.precision() == Precision.Q15
         ? (d, t) -> {
           t.open("if (!" + d.fn("layers") + "(zf, out)) {");
@@ -290,7 +308,7 @@ final class NetworkKernels {
       p.evaluate(z, y);
       return y;
     };
-    Kernel.Body call = layersCall(k, net, false, p.inputWidth(), "NU", o, ref, "zc", "input_out");
+    Kernel.Body call = layersCall(k, net, false, p.inputWidth(), "NU", o, ref, p::networkBounds, "zc", "input_out");
     InputBounds bounds = p.inputBounds();
     k.function(new Kernel.Function("control", "int", true, AffineKernels.controlDoc("u = sat(net([state; reference]))"),
         AffineKernels.controlParams(), List.of(new Kernel.Scratch("zc", p.inputWidth())), (d, t) -> {

@@ -1,6 +1,8 @@
 package io.loopforge.codegen;
 
+import io.loopforge.modeling.nn.NetworkBounds;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,13 +17,19 @@ import java.util.SplittableRandom;
  * is the f32 one. All arithmetic is integer or IEEE float, so C and the Java twin agree bit for bit.
  *
  * <p>The generator bounds the error against the double-precision model over the input box
- * {@code |z_i| ≤ inputRange} by interval analysis, measures it on random inputs from the box, and
- * reports both (header comment and {@link GeneratedCode#notes()}).
+ * {@code |z_i| ≤ inputRange}: the model's {@link NetworkBounds} over that box bound every value the model
+ * computes, and the Q15 rounding errors are propagated on top of them. It also measures the error on
+ * random inputs from the box, and reports both (header comment and {@link GeneratedCode#notes()}).
  */
 final class Q15Kernels {
   /** The model in double precision: network output for network input z. */
   interface Reference {
     double[] evaluate(double[] z);
+  }
+
+  /** The model's interval bounds over an input box {@code lower ≤ z ≤ upper}. */
+  interface Bounds {
+    NetworkBounds over(double[] lower, double[] upper);
   }
 
   /** A layer in Q15 form. */
@@ -54,7 +62,7 @@ final class Q15Kernels {
   }
 
   static void addLayers(Kernel k, NetworkKernels.Net net, boolean folded, int vLength, String outMacro,
-      CodegenOptions o, Reference ref) {
+      CodegenOptions o, Reference ref, Bounds bounds) {
     List<QLayer> layers = new ArrayList<>();
     int maxCols = 1;
     for (int i = 0; i < net.layers().size(); i++) {
@@ -90,7 +98,11 @@ final class Q15Kernels {
           }
           t.line(d.isC() ? "return 1;" : "return true;");
         }));
-    Bound b = bound(layers, net.inputWidth(), folded, vLength, o.inputRange());
+    double[] lower = new double[net.inputWidth()];
+    double[] upper = new double[net.inputWidth()];
+    Arrays.fill(lower, -o.inputRange());
+    Arrays.fill(upper, o.inputRange());
+    Bound b = bound(layers, net.rows(), folded, bounds.over(lower, upper));
     double observed = observe(layers, net.inputWidth(), folded, vLength, o.inputRange(), ref);
     String range = FloatLiteral.of((float) o.inputRange()).replace("f", "");
     String line = String.format(Locale.ROOT,
@@ -304,70 +316,64 @@ final class Q15Kernels {
   private static final double Q = Math.scalb(1.0, -15);
 
   /**
-   * Interval analysis over |z_i| ≤ range: per buffer entry a magnitude bound A (of the double model) and
-   * an error bound E (Q15 code vs double model). Per layer with M = max(A + E) over its input: activation
-   * quantization ≤ 2 M 2⁻¹⁵ (half a step, or one at the clamp; the step is at most 2 M 2⁻¹⁵), weight
-   * quantization as it is (known per row), the float conversion and the bias addition 2⁻²⁴ relative;
-   * ReLU does not increase errors.
+   * Error analysis over the input box of {@code bounds}: per value the generated code computes, a
+   * magnitude bound A of the double model's value (from the model's interval bounds) and an error bound
+   * E (Q15 code vs double model). Per layer with M = max(A + E) over its input: activation quantization
+   * ≤ 2 M 2⁻¹⁵ (half a step, or one at the clamp; the step is at most 2 M 2⁻¹⁵), weight quantization as
+   * it is (known per row), the float conversion and the bias addition 2⁻²⁴ relative; ReLU does not
+   * increase errors. A dense layer reads the previous layer's rows; a folded layer reads the input and
+   * every earlier layer's rows, in that order ({@code rows} maps each generated row to its model unit).
    */
-  static Bound bound(List<QLayer> layers, int n0, boolean folded, int vLength, double range) {
-    Map<String, double[]> lo = new HashMap<>();
-    Map<String, double[]> hi = new HashMap<>();
-    Map<String, double[]> err = new HashMap<>();
-    int size = Math.max(vLength, n0);
-    int maxWidth = 1;
+  static Bound bound(List<QLayer> layers, List<NetworkKernels.ModelRows> rows, boolean folded,
+      NetworkBounds bounds) {
+    int n0 = bounds.inputWidth();
+    int width = n0;
+    int maxRows = 1;
     for (QLayer q : layers) {
-      maxWidth = Math.max(maxWidth, q.f().rows);
+      width = Math.max(width, q.f().cols + q.f().rows);
+      maxRows = Math.max(maxRows, q.f().rows);
     }
-    for (String b : List.of(folded ? "v" : "z", "h0", "h1", "out")) {
-      int n = b.equals("z") || b.equals("v") ? size : maxWidth;
-      lo.put(b, new double[n]);
-      hi.put(b, new double[n]);
-      err.put(b, new double[n]);
-    }
+    // what the current layer reads: magnitude bound of the double model's values, Q15 error bound
+    double[] mag = new double[width];
+    double[] err = new double[width];
+    double[] rowMag = new double[maxRows];
+    double[] rowErr = new double[maxRows];
     for (int i = 0; i < n0; i++) {
-      lo.get(folded ? "v" : "z")[i] = -range;
-      hi.get(folded ? "v" : "z")[i] = range;
+      mag[i] = Math.max(Math.abs(bounds.inputLower(i)), Math.abs(bounds.inputUpper(i)));
     }
-    for (QLayer q : layers) {
+    for (int i = 0; i < layers.size(); i++) {
+      QLayer q = layers.get(i);
       DenseLayer l = q.f();
-      double[] ilo = lo.get(l.in).clone();
-      double[] ihi = hi.get(l.in).clone();
-      double[] ie = err.get(l.in).clone();
+      NetworkKernels.ModelRows units = rows.get(i);
       double m = 0;
       for (int c = 0; c < l.cols; c++) {
         int j = l.inOffset + c;
-        m = Math.max(m, Math.max(Math.abs(ilo[j]), Math.abs(ihi[j])) + ie[j]);
+        m = Math.max(m, mag[j] + err[j]);
       }
       double qa = 2 * m * Q;
       for (int r = 0; r < l.rows; r++) {
         double b = l.biases[r];
-        double ylo = b;
-        double yhi = b;
         double e = 0;
-        double mag = Math.abs(b);
+        double size = Math.abs(b);
         for (int c = 0; c < l.cols; c++) {
           int j = l.inOffset + c;
           double w = l.weights[r * l.cols + c];
-          ylo += w >= 0 ? w * ilo[j] : w * ihi[j];
-          yhi += w >= 0 ? w * ihi[j] : w * ilo[j];
-          double amax = Math.max(Math.abs(ilo[j]), Math.abs(ihi[j]));
-          e += Math.abs(w) * (ie[j] + qa) + q.wError()[r] * (amax + ie[j] + qa);
-          mag += (Math.abs(w) + q.wError()[r]) * (amax + ie[j] + qa);
+          e += Math.abs(w) * (err[j] + qa) + q.wError()[r] * (mag[j] + err[j] + qa);
+          size += (Math.abs(w) + q.wError()[r]) * (mag[j] + err[j] + qa);
         }
-        e += 2 * U * mag + U * Math.abs(b); // float(acc), + bias, and the float bias itself
+        e += 2 * U * size + U * Math.abs(b); // float(acc), + bias, and the float bias itself
         e *= 1 + 1e-12; // the double arithmetic of the bound itself
-        boolean relu = l.activation == DenseLayer.Activation.RELU
-            || l.activation == DenseLayer.Activation.MIXED && l.reluMask[r] != 0;
-        int j = l.outOffset + r;
-        lo.get(l.out)[j] = relu ? Math.max(0, ylo) : ylo;
-        hi.get(l.out)[j] = relu ? Math.max(0, yhi) : yhi;
-        err.get(l.out)[j] = e;
+        int unit = units.units()[r];
+        rowMag[r] = Math.max(Math.abs(bounds.activationLower(units.layer(), unit)),
+            Math.abs(bounds.activationUpper(units.layer(), unit)));
+        rowErr[r] = e;
       }
+      // a folded layer appends its units to what it read; a dense layer's rows are what the next one reads
+      int at = folded ? l.cols : 0;
+      System.arraycopy(rowMag, 0, mag, at, l.rows);
+      System.arraycopy(rowErr, 0, err, at, l.rows);
     }
-    int rows = layers.get(layers.size() - 1).f().rows;
-    double[] out = new double[rows];
-    System.arraycopy(err.get("out"), 0, out, 0, rows);
-    return new Bound(out);
+    int outputs = layers.get(layers.size() - 1).f().rows;
+    return new Bound(Arrays.copyOf(rowErr, outputs));
   }
 }

@@ -117,6 +117,11 @@ public final class ReluNetwork implements DynamicsModel {
     return layers.count(kind);
   }
 
+  /** The layer stack, for {@link NetworkBounds}. */
+  DenseLayers layers() {
+    return layers;
+  }
+
   /** Number of ReLU neurons, i.e. binaries per time step in a mixed-integer encoding. */
   public int reluCount() {
     return count(NeuronKind.RELU);

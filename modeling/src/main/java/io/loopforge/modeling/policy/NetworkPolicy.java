@@ -1,7 +1,9 @@
 package io.loopforge.modeling.policy;
 
 import io.loopforge.modeling.nn.DenseLayers;
+import io.loopforge.modeling.nn.NetworkBounds;
 import io.loopforge.modeling.nn.NeuronKind;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -105,6 +107,20 @@ public final class NetworkPolicy implements Policy {
   /** Kinds of the neurons of hidden layer {@code layer}. */
   public NeuronKind[] kinds(int layer) {
     return layers.kinds(layer);
+  }
+
+  /**
+   * Sound interval bounds of every pre-activation and of the network output (before saturation) over
+   * the box {@code lower ≤ z ≤ upper} of the network input {@code z = [x; reference]}, in the plant's
+   * units.
+   *
+   * @throws io.loopforge.modeling.ModelingException when the box does not have {@code nx + nr} entries,
+   *     an entry is not finite or has {@code lower > upper}
+   */
+  public NetworkBounds networkBounds(double[] lower, double[] upper) {
+    List<String> names = new ArrayList<>(stateNames);
+    names.addAll(referenceNames);
+    return NetworkBounds.of(layers, names, lower, upper);
   }
 
   /** The network output before saturation for {@code z = [x; reference]}, into {@code out} (nu values). */
