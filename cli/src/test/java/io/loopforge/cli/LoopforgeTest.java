@@ -65,7 +65,10 @@ class LoopforgeTest {
 
     Run missing = run("simulate", "--plant", "pendulum");
     assertEquals(2, missing.code());
-    assertTrue(missing.err().contains("Missing required options"), missing.err());
+    assertTrue(missing.err().contains("Missing required option: '--out=FILE.csv'"), missing.err());
+    Run noSteps = run("simulate", "--plant", "pendulum", "--out", "x.csv");
+    assertEquals(2, noSteps.code());
+    assertTrue(noSteps.err().contains("--plant needs --steps N and --dt S"), noSteps.err());
   }
 
   @Test

@@ -9,7 +9,6 @@ import io.loopforge.modeling.excitation.ExcitationKind;
 import io.loopforge.modeling.nn.MlpTrainer;
 import io.loopforge.modeling.nn.Normalization;
 import io.loopforge.modeling.nn.ReluNetwork;
-import io.loopforge.modeling.nn.ReluNetworkFile;
 import io.loopforge.modeling.nn.RolloutData;
 import io.loopforge.modeling.nn.RolloutMetrics;
 import io.loopforge.modeling.nn.TrainableMlp;
@@ -18,6 +17,8 @@ import io.loopforge.modeling.nn.TrainingResult;
 import io.loopforge.modeling.plant.Plant;
 import io.loopforge.modeling.plant.PlantCatalog;
 import io.loopforge.modeling.plant.PlantSimulator;
+import io.loopforge.modeling.registry.Model;
+import io.loopforge.modeling.registry.ModelFiles;
 import io.loopforge.sparsify.GatedSparsifier;
 import io.loopforge.sparsify.MagnitudePruning;
 import io.loopforge.sparsify.SparsificationResult;
@@ -386,13 +387,13 @@ public final class SparsifyBenchmark {
           score.cell(m.folded(), m.seconds(), m.folded().reluCount()),
           score.cell(small.toNetwork(), sr.seconds(), b)));
       if (modelDirectory != null) {
-        ReluNetworkFile.write(g.folded(), modelDirectory.resolve(plantName + "-gated-" + b + ".json"));
-        ReluNetworkFile.write(m.folded(), modelDirectory.resolve(plantName + "-magnitude-" + b + ".json"));
-        ReluNetworkFile.write(small.toNetwork(), modelDirectory.resolve(plantName + "-small-dense-" + b + ".json"));
+        ModelFiles.write(Model.of(g.folded()), modelDirectory.resolve(plantName + "-gated-" + b + ".json"));
+        ModelFiles.write(Model.of(m.folded()), modelDirectory.resolve(plantName + "-magnitude-" + b + ".json"));
+        ModelFiles.write(Model.of(small.toNetwork()), modelDirectory.resolve(plantName + "-small-dense-" + b + ".json"));
       }
     }
     if (modelDirectory != null) {
-      ReluNetworkFile.write(denseNet, modelDirectory.resolve(plantName + "-dense.json"));
+      ModelFiles.write(Model.of(denseNet), modelDirectory.resolve(plantName + "-dense.json"));
     }
     return new PlantReport(plantName, data.sampleCount() - data.size(), o.testTransitions(), train.trainingWindows(),
         eval.validationWindows(), test.trainingWindows(), train.dt(), dr, againCell, rows);
