@@ -1,0 +1,73 @@
+package io.loopforge.mpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class MpcProblemTest {
+  static MpcProblem problem(MpcProblem.Norm norm) {
+    return MpcProblem.builder(new DoubleIntegrator(0.5), 2).norm(norm)
+        .stateReference(1, 0).stateWeights(2, 1).terminalWeights(10, 3).inputWeights(0.5).inputRateWeights(0.25)
+        .inputBounds(new double[] {-1}, new double[] {1}).inputRateLimit(1.5)
+        .stateBounds(new double[] {-5, -0.1}, new double[] {5, 0.1}, 100).build();
+  }
+
+  @Test
+  void evaluateIsTheCostOfTheClassDocByHand() {
+    MpcProblem p = problem(MpcProblem.Norm.L1);
+    double[] x0 = {0, 0};
+    double[][] u = {{1}, {-0.5}};
+    double[][] states = new double[3][2];
+    double j = p.evaluate(x0, p.constantWindow(new double[] {1, 0}), new double[] {0.2}, u, states);
+    // x1 = (0, 0.5), x2 = (0.25, 0.25)
+    assertEquals(0.5, states[1][1], 0.0);
+    assertEquals(0.25, states[2][0], 0.0);
+    double expected = 0.5 * 1 + 0.25 * 0.8 // u0: input, rate from u_{-1} = 0.2
+        + 2 * 1 + 1 * 0.5 // x1 error with Q
+        + 100 * 0.4 // x1 violates |v| <= 0.1 by 0.4
+        + 0.5 * 0.5 + 0.25 * 1.5 // u1
+        + 10 * 0.75 + 3 * 0.25 // x2 error with Q_T
+        + 100 * 0.15;
+    assertEquals(expected, j, 1e-12);
+
+    MpcProblem inf = problem(MpcProblem.Norm.LINF);
+    double ji = inf.evaluate(x0, inf.constantWindow(new double[] {1, 0}), new double[] {0.2}, u, null);
+    double expectedInf = 0.5 + 0.25 * 0.8 + Math.max(2, 0.5) + 40 + 0.25 + 0.375 + Math.max(7.5, 0.75) + 15;
+    assertEquals(expectedInf, ji, 1e-12);
+  }
+
+  @Test
+  void admissibleChecksBoxAndRateAndClipKeepsBoth() {
+    MpcProblem p = problem(MpcProblem.Norm.L1);
+    assertTrue(p.admissible(new double[][] {{1}, {-0.5}}, new double[] {0}, 0));
+    assertFalse(p.admissible(new double[][] {{1}, {-0.6}}, new double[] {0}, 0), "rate 1.6 > 1.5");
+    assertFalse(p.admissible(new double[][] {{1.1}, {1}}, new double[] {0.5}, 0), "box");
+    assertFalse(p.admissible(new double[][] {{Double.NaN}, {1}}, new double[] {0.5}, 0));
+    assertFalse(p.admissible(new double[][] {{1}}, new double[] {0.5}, 0), "one row short");
+    double[] u = {-1};
+    p.clip(u, new double[] {1});
+    assertEquals(-0.5, u[0], 0.0);
+    assertEquals(0.0, p.safeInput(new double[] {0.9})[0], 0.0);
+    assertEquals(0.5, problem(MpcProblem.Norm.L1).safeInput(new double[] {2.0})[0], 0.0, "within the rate limit");
+  }
+
+  @Test
+  void badSettingsAreRefusedByName() {
+    DoubleIntegrator m = new DoubleIntegrator(0.1);
+    MpcException e = assertThrows(MpcException.class, () -> MpcProblem.builder(m, 0));
+    assertEquals("the horizon must be at least 1 step, got 0", e.getMessage());
+    e = assertThrows(MpcException.class, () -> MpcProblem.builder(m, 3).stateWeights(1));
+    assertEquals("state weights (Q) has 1 values but the model has 2 [p, v]", e.getMessage());
+    e = assertThrows(MpcException.class, () -> MpcProblem.builder(m, 3).inputBounds(new double[] {1},
+        new double[] {-1}));
+    assertEquals("input bounds of 'f' are [1.0, -1.0]: the lower bound must not exceed the upper one", e.getMessage());
+    e = assertThrows(MpcException.class, () -> MpcProblem.builder(m, 3).build().requireFiniteInputBox("mip"));
+    assertEquals("mip needs a finite input box, but input 'f' is bounded by [-Infinity, Infinity]; set the bounds"
+        + " (e.g. the plant's)", e.getMessage());
+    e = assertThrows(MpcException.class, () -> MpcProblem.builder(m, 3).inputWeights(-1));
+    assertTrue(e.getMessage().contains("non-negative"), e.getMessage());
+  }
+}
