@@ -50,7 +50,7 @@ public final class CodeGenerator {
     if (options.languages().contains(Language.JAVA)) {
       files.add(JavaEmitter.emit(k, options, source));
     }
-    return new GeneratedCode(files, k.notes);
+    return new GeneratedCode(files, k.notes, k.contract);
   }
 
   /**
@@ -83,7 +83,7 @@ public final class CodeGenerator {
       @Override
       public Kernel affinePolicy(AffinePolicy p) {
         requireF32(q15, "the affine policy");
-        return AffineKernels.affinePolicy(p);
+        return AffineKernels.affinePolicy(p, options);
       }
 
       @Override
