@@ -102,8 +102,7 @@ final class Kernel {
 
   /**
    * The interface macros of a controller, from its contract (after the sizes NX, NU, NR, which must
-   * agree): {@link #defineInterface(List, List, double, InputBounds)}, then
-   * the contract's own error codes.
+   * agree): {@link #defineInterface(List, List, double, InputBounds)}, then the contract's own error codes.
    */
   void defineInterface(ControllerContract c) {
     checkSize("NX", c.stateDim());
@@ -126,8 +125,7 @@ final class Kernel {
    *
    * @param bounds the input limits, or null when the model does not know them
    */
-  void defineInterface(List<String> stateNames, List<String> inputNames, double dt,
-      InputBounds bounds) {
+  void defineInterface(List<String> stateNames, List<String> inputNames, double dt, InputBounds bounds) {
     defines.add(new Define("DT", FloatLiteral.toFloat(dt, "dt"), null, "sample interval, s"));
     String[] x = MacroNames.parts(stateNames, part -> false);
     for (int i = 0; i < x.length; i++) {
@@ -140,13 +138,17 @@ final class Kernel {
     }
     if (bounds != null) {
       for (int i = 0; i < bounds.size(); i++) {
+        double lo = bounds.lower(i);
+        double hi = bounds.upper(i);
         String name = inputNames.get(i);
-        defines.add(new Define("U_MIN_" + i, Double.isInfinite(bounds.lower(i)) ? Float.NEGATIVE_INFINITY
-            : AffineKernels.lower(bounds.lower(i)), null, Double.isInfinite(bounds.lower(i))
-            ? "input " + name + " has no lower limit" : "lower limit of input " + name + " (saturated to it)"));
-        defines.add(new Define("U_MAX_" + i, Double.isInfinite(bounds.upper(i)) ? Float.POSITIVE_INFINITY
-            : AffineKernels.upper(bounds.upper(i)), null, Double.isInfinite(bounds.upper(i))
-            ? "input " + name + " has no upper limit" : "upper limit of input " + name + " (saturated to it)"));
+        defines.add(Double.isInfinite(lo)
+            ? new Define("U_MIN_" + i, Float.NEGATIVE_INFINITY, null, "input " + name + " has no lower limit")
+            : new Define("U_MIN_" + i, AffineKernels.lower(lo), null, "lower limit of input " + name
+                + " (saturated to it)"));
+        defines.add(Double.isInfinite(hi)
+            ? new Define("U_MAX_" + i, Float.POSITIVE_INFINITY, null, "input " + name + " has no upper limit")
+            : new Define("U_MAX_" + i, AffineKernels.upper(hi), null, "upper limit of input " + name
+                + " (saturated to it)"));
       }
     }
     for (ControllerContract.ErrorCode e : ControllerContract.COMMON_ERROR_CODES) {
@@ -167,7 +169,10 @@ final class Kernel {
     throw new IllegalStateException("no " + name + " defined before the interface");
   }
 
-  /** Adds the control function; its C declaration is the contract's ({@link #defineInterface(ControllerContract)} first). */
+  /**
+   * Adds the control function, whose C declaration is the contract's; {@link #defineInterface(ControllerContract)}
+   * comes first. The function's own parameters (the Java twin's) must say the same.
+   */
   Kernel controller(Function f) {
     if (contract == null || contract.stateful()) {
       throw new IllegalStateException(contract == null ? "no contract" : "no generated controller is stateful yet");
