@@ -2,6 +2,10 @@
 def target = new File(basedir, 'target')
 assert new File(target, 'generated-sources/loopforge/c/pendulum_lqr.h').isFile()
 assert new File(target, 'generated-sources/loopforge/c/dynamics.c').isFile()
+// one common header for both units; the controller's contract beside its C
+assert new File(target, 'generated-sources/loopforge/c/lf_common.h').isFile()
+assert new File(target, 'generated-sources/loopforge/c/pendulum_lqr.contract.json').text.contains('"prefix": "pendulum_lqr"')
+assert !new File(target, 'generated-sources/loopforge/c/dynamics.contract.json').exists()
 assert new File(target, 'generated-sources/loopforge/java/com/example/control/PendulumLqr.java').isFile()
 assert new File(target, 'classes/com/example/control/Dynamics.class').isFile()
 assert new File(target, 'lqr-m4.o').isFile()

@@ -41,6 +41,26 @@ public final class Lorenz {
   public static final int SUBSTEPS = 4;
 
   /**
+   * Sample interval, s.
+   */
+  public static final float DT = 0.002f;
+
+  /**
+   * Index of state x0.
+   */
+  public static final int X_X0 = 0;
+
+  /**
+   * Index of state x1.
+   */
+  public static final int X_X1 = 1;
+
+  /**
+   * Index of state x2.
+   */
+  public static final int X_X2 = 2;
+
+  /**
    * Success.
    */
   public static final int OK = 0;

@@ -29,17 +29,6 @@
 #pragma GCC optimize("fp-contract=off")
 #endif
 
-/* 1 when v[0 .. n-1] are all finite, else 0. */
-static int lorenz_finite(const float *v, int n)
-{
-  for (int i = 0; i < n; i++) {
-    if (!(v[i] - v[i] == 0.0f)) {
-      return 0;
-    }
-  }
-  return 1;
-}
-
 /* Right-hand side Xi Theta(x, u) into dx, without checks. */
 static void lorenz_f(const float *x, const float *u, float *dx)
 {
@@ -69,11 +58,11 @@ int lorenz_rhs(const float *x, const float *u, float *out)
   if (x == 0 || out == 0) {
     return LORENZ_ERR_NULL;
   }
-  if (!lorenz_finite(x, LORENZ_NX)) {
+  if (!lf_finite(x, LORENZ_NX)) {
     return LORENZ_ERR_NONFINITE_INPUT;
   }
   lorenz_f(x, u, out);
-  return lorenz_finite(out, LORENZ_NX) ? LORENZ_OK : LORENZ_ERR_NONFINITE_OUTPUT;
+  return lf_finite(out, LORENZ_NX) ? LORENZ_OK : LORENZ_ERR_NONFINITE_OUTPUT;
 }
 
 /* One time step of dt = 0.002 s with the input held: SUBSTEPS classic RK4 steps of
@@ -91,7 +80,7 @@ int lorenz_step(const float *x, const float *u, float *x_next)
   if (x == 0 || x_next == 0) {
     return LORENZ_ERR_NULL;
   }
-  if (!lorenz_finite(x, LORENZ_NX)) {
+  if (!lf_finite(x, LORENZ_NX)) {
     return LORENZ_ERR_NONFINITE_INPUT;
   }
   for (int i = 0; i < LORENZ_NX; i++) {
@@ -118,7 +107,7 @@ int lorenz_step(const float *x, const float *u, float *x_next)
   for (int i = 0; i < LORENZ_NX; i++) {
     x_next[i] = xc[i];
   }
-  return lorenz_finite(x_next, LORENZ_NX) ? LORENZ_OK : LORENZ_ERR_NONFINITE_OUTPUT;
+  return lf_finite(x_next, LORENZ_NX) ? LORENZ_OK : LORENZ_ERR_NONFINITE_OUTPUT;
 }
 
 #if defined(__GNUC__) && !defined(__clang__)

@@ -13,6 +13,8 @@
 #ifndef LORENZ_H
 #define LORENZ_H
 
+#include "lf_common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -23,14 +25,22 @@ extern "C" {
 #define LORENZ_NU 0
 /* RK4 substeps per step */
 #define LORENZ_SUBSTEPS 4
+/* sample interval, s */
+#define LORENZ_DT 0.002f
+/* index of state x0 */
+#define LORENZ_X_X0 0
+/* index of state x1 */
+#define LORENZ_X_X1 1
+/* index of state x2 */
+#define LORENZ_X_X2 2
 /* success */
-#define LORENZ_OK 0
+#define LORENZ_OK LF_OK
 /* a required pointer argument is null */
-#define LORENZ_ERR_NULL 1
+#define LORENZ_ERR_NULL LF_ERR_NULL
 /* an input value is NaN or infinite; the outputs are not written */
-#define LORENZ_ERR_NONFINITE_INPUT 2
+#define LORENZ_ERR_NONFINITE_INPUT LF_ERR_NONFINITE_INPUT
 /* a result is NaN or infinite (overflow); the outputs are written */
-#define LORENZ_ERR_NONFINITE_OUTPUT 3
+#define LORENZ_ERR_NONFINITE_OUTPUT LF_ERR_NONFINITE_OUTPUT
 
 /* The derivative dx/dt = Xi Theta(x, u) (NX values into out; may alias x).
  * Returns OK, ERR_NULL, ERR_NONFINITE_INPUT or ERR_NONFINITE_OUTPUT. */

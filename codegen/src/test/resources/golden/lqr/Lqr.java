@@ -37,6 +37,36 @@ public final class Lqr {
   public static final int NR = 2;
 
   /**
+   * Sample interval, s.
+   */
+  public static final float DT = 0.01f;
+
+  /**
+   * Index of state theta.
+   */
+  public static final int X_THETA = 0;
+
+  /**
+   * Index of state omega.
+   */
+  public static final int X_OMEGA = 1;
+
+  /**
+   * Index of input torque.
+   */
+  public static final int U_TORQUE = 0;
+
+  /**
+   * Lower limit of input torque (saturated to it).
+   */
+  public static final float U_MIN_0 = -2.0f;
+
+  /**
+   * Upper limit of input torque (saturated to it).
+   */
+  public static final float U_MAX_0 = 2.0f;
+
+  /**
    * Success.
    */
   public static final int OK = 0;

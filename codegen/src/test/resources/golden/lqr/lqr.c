@@ -37,17 +37,6 @@ static const float LQR_UREF[1] = {
   0.0f
 };
 
-/* 1 when v[0 .. n-1] are all finite, else 0. */
-static int lqr_finite(const float *v, int n)
-{
-  for (int i = 0; i < n; i++) {
-    if (!(v[i] - v[i] == 0.0f)) {
-      return 0;
-    }
-  }
-  return 1;
-}
-
 /* The controller: u = sat(u_ref - K (state - x_ref)) (NU values into input_out).
  * Returns OK, ERR_NULL, ERR_NONFINITE_INPUT (state or reference not finite; input_out untouched)
  * or ERR_NONFINITE_OUTPUT. */
@@ -57,10 +46,10 @@ int lqr_control(const float *state, const float *reference, float *input_out)
   if (state == 0 || reference == 0 || input_out == 0) {
     return LQR_ERR_NULL;
   }
-  if (!lqr_finite(state, LQR_NX)) {
+  if (!lf_finite(state, LQR_NX)) {
     return LQR_ERR_NONFINITE_INPUT;
   }
-  if (!lqr_finite(reference, LQR_NR)) {
+  if (!lf_finite(reference, LQR_NR)) {
     return LQR_ERR_NONFINITE_INPUT;
   }
   for (int j = 0; j < LQR_NX; j++) {
@@ -80,7 +69,7 @@ int lqr_control(const float *state, const float *reference, float *input_out)
   if (input_out[0] > 2.0f) {
     input_out[0] = 2.0f;
   }
-  return lqr_finite(input_out, LQR_NU) ? LQR_OK : LQR_ERR_NONFINITE_OUTPUT;
+  return lf_finite(input_out, LQR_NU) ? LQR_OK : LQR_ERR_NONFINITE_OUTPUT;
 }
 
 #if defined(__GNUC__) && !defined(__clang__)

@@ -11,6 +11,8 @@
 #ifndef LQR_H
 #define LQR_H
 
+#include "lf_common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -21,14 +23,26 @@ extern "C" {
 #define LQR_NU 1
 /* reference length */
 #define LQR_NR 2
+/* sample interval, s */
+#define LQR_DT 0.01f
+/* index of state theta */
+#define LQR_X_THETA 0
+/* index of state omega */
+#define LQR_X_OMEGA 1
+/* index of input torque */
+#define LQR_U_TORQUE 0
+/* lower limit of input torque (saturated to it) */
+#define LQR_U_MIN_0 (-2.0f)
+/* upper limit of input torque (saturated to it) */
+#define LQR_U_MAX_0 2.0f
 /* success */
-#define LQR_OK 0
+#define LQR_OK LF_OK
 /* a required pointer argument is null */
-#define LQR_ERR_NULL 1
+#define LQR_ERR_NULL LF_ERR_NULL
 /* an input value is NaN or infinite; the outputs are not written */
-#define LQR_ERR_NONFINITE_INPUT 2
+#define LQR_ERR_NONFINITE_INPUT LF_ERR_NONFINITE_INPUT
 /* a result is NaN or infinite (overflow); the outputs are written */
-#define LQR_ERR_NONFINITE_OUTPUT 3
+#define LQR_ERR_NONFINITE_OUTPUT LF_ERR_NONFINITE_OUTPUT
 
 /* The controller: u = sat(u_ref - K (state - x_ref)) (NU values into input_out).
  * Returns OK, ERR_NULL, ERR_NONFINITE_INPUT (state or reference not finite; input_out untouched)

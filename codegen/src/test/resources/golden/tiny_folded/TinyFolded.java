@@ -37,6 +37,26 @@ public final class TinyFolded {
   public static final int NZ = 6;
 
   /**
+   * Sample interval, s.
+   */
+  public static final float DT = 0.05f;
+
+  /**
+   * Index of state p.
+   */
+  public static final int X_P = 0;
+
+  /**
+   * Index of state v.
+   */
+  public static final int X_V = 1;
+
+  /**
+   * Index of input f.
+   */
+  public static final int U_F = 0;
+
+  /**
    * Success.
    */
   public static final int OK = 0;

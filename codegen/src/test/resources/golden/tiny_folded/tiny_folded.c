@@ -58,17 +58,6 @@ static const float TINY_FOLDED_B1[2] = {
   -0.09f, 0.08f
 };
 
-/* 1 when v[0 .. n-1] are all finite, else 0. */
-static int tiny_folded_finite(const float *v, int n)
-{
-  for (int i = 0; i < n; i++) {
-    if (!(v[i] - v[i] == 0.0f)) {
-      return 0;
-    }
-  }
-  return 1;
-}
-
 /* The network: v[0 .. 3) holds the input on entry; each ReLU layer appends its
  * units to v (length 6); the linear output layer writes out (NX values). */
 static void tiny_folded_layers(float *v, float *out)
@@ -137,10 +126,10 @@ int tiny_folded_forward(const float *x, const float *u, float *out)
   if (x == 0 || u == 0 || out == 0) {
     return TINY_FOLDED_ERR_NULL;
   }
-  if (!tiny_folded_finite(x, TINY_FOLDED_NX)) {
+  if (!lf_finite(x, TINY_FOLDED_NX)) {
     return TINY_FOLDED_ERR_NONFINITE_INPUT;
   }
-  if (!tiny_folded_finite(u, TINY_FOLDED_NU)) {
+  if (!lf_finite(u, TINY_FOLDED_NU)) {
     return TINY_FOLDED_ERR_NONFINITE_INPUT;
   }
   for (int i = 0; i < TINY_FOLDED_NX; i++) {
@@ -150,7 +139,7 @@ int tiny_folded_forward(const float *x, const float *u, float *out)
     zf[TINY_FOLDED_NX + i] = u[i];
   }
   tiny_folded_layers(zf, out);
-  return tiny_folded_finite(out, TINY_FOLDED_NX) ? TINY_FOLDED_OK : TINY_FOLDED_ERR_NONFINITE_OUTPUT;
+  return lf_finite(out, TINY_FOLDED_NX) ? TINY_FOLDED_OK : TINY_FOLDED_ERR_NONFINITE_OUTPUT;
 }
 
 /* One time step: x_next = x + f(x, u) (NX values; may alias x).
@@ -161,10 +150,10 @@ int tiny_folded_step(const float *x, const float *u, float *x_next)
   if (x == 0 || u == 0 || x_next == 0) {
     return TINY_FOLDED_ERR_NULL;
   }
-  if (!tiny_folded_finite(x, TINY_FOLDED_NX)) {
+  if (!lf_finite(x, TINY_FOLDED_NX)) {
     return TINY_FOLDED_ERR_NONFINITE_INPUT;
   }
-  if (!tiny_folded_finite(u, TINY_FOLDED_NU)) {
+  if (!lf_finite(u, TINY_FOLDED_NU)) {
     return TINY_FOLDED_ERR_NONFINITE_INPUT;
   }
   for (int i = 0; i < TINY_FOLDED_NX; i++) {
@@ -177,7 +166,7 @@ int tiny_folded_step(const float *x, const float *u, float *x_next)
   for (int i = 0; i < TINY_FOLDED_NX; i++) {
     x_next[i] = x_next[i] + zs[i];
   }
-  return tiny_folded_finite(x_next, TINY_FOLDED_NX) ? TINY_FOLDED_OK : TINY_FOLDED_ERR_NONFINITE_OUTPUT;
+  return lf_finite(x_next, TINY_FOLDED_NX) ? TINY_FOLDED_OK : TINY_FOLDED_ERR_NONFINITE_OUTPUT;
 }
 
 #if defined(__GNUC__) && !defined(__clang__)

@@ -11,6 +11,8 @@
 #ifndef TINY_FOLDED_H
 #define TINY_FOLDED_H
 
+#include "lf_common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -21,14 +23,22 @@ extern "C" {
 #define TINY_FOLDED_NU 1
 /* network buffer length: [x; u; ReLU units] */
 #define TINY_FOLDED_NZ 6
+/* sample interval, s */
+#define TINY_FOLDED_DT 0.05f
+/* index of state p */
+#define TINY_FOLDED_X_P 0
+/* index of state v */
+#define TINY_FOLDED_X_V 1
+/* index of input f */
+#define TINY_FOLDED_U_F 0
 /* success */
-#define TINY_FOLDED_OK 0
+#define TINY_FOLDED_OK LF_OK
 /* a required pointer argument is null */
-#define TINY_FOLDED_ERR_NULL 1
+#define TINY_FOLDED_ERR_NULL LF_ERR_NULL
 /* an input value is NaN or infinite; the outputs are not written */
-#define TINY_FOLDED_ERR_NONFINITE_INPUT 2
+#define TINY_FOLDED_ERR_NONFINITE_INPUT LF_ERR_NONFINITE_INPUT
 /* a result is NaN or infinite (overflow); the outputs are written */
-#define TINY_FOLDED_ERR_NONFINITE_OUTPUT 3
+#define TINY_FOLDED_ERR_NONFINITE_OUTPUT LF_ERR_NONFINITE_OUTPUT
 
 /* The network output f(x, u) (NX values, the increment: x_next = x + f). Returns OK or an error code as step does. */
 int tiny_folded_forward(const float *x, const float *u, float *out);

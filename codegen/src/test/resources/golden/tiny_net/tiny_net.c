@@ -63,17 +63,6 @@ static const float TINY_NET_B1[2] = {
   0.01f, -0.02f
 };
 
-/* 1 when v[0 .. n-1] are all finite, else 0. */
-static int tiny_net_finite(const float *v, int n)
-{
-  for (int i = 0; i < n; i++) {
-    if (!(v[i] - v[i] == 0.0f)) {
-      return 0;
-    }
-  }
-  return 1;
-}
-
 /* The network: z (3 values) to out (NX values). */
 static void tiny_net_layers(const float *z, float *out)
 {
@@ -150,10 +139,10 @@ int tiny_net_forward(const float *x, const float *u, float *out)
   if (x == 0 || u == 0 || out == 0) {
     return TINY_NET_ERR_NULL;
   }
-  if (!tiny_net_finite(x, TINY_NET_NX)) {
+  if (!lf_finite(x, TINY_NET_NX)) {
     return TINY_NET_ERR_NONFINITE_INPUT;
   }
-  if (!tiny_net_finite(u, TINY_NET_NU)) {
+  if (!lf_finite(u, TINY_NET_NU)) {
     return TINY_NET_ERR_NONFINITE_INPUT;
   }
   for (int i = 0; i < TINY_NET_NX; i++) {
@@ -163,7 +152,7 @@ int tiny_net_forward(const float *x, const float *u, float *out)
     zf[TINY_NET_NX + i] = u[i];
   }
   tiny_net_layers(zf, out);
-  return tiny_net_finite(out, TINY_NET_NX) ? TINY_NET_OK : TINY_NET_ERR_NONFINITE_OUTPUT;
+  return lf_finite(out, TINY_NET_NX) ? TINY_NET_OK : TINY_NET_ERR_NONFINITE_OUTPUT;
 }
 
 /* One time step: x_next = x + f(x, u) (NX values; may alias x).
@@ -174,10 +163,10 @@ int tiny_net_step(const float *x, const float *u, float *x_next)
   if (x == 0 || u == 0 || x_next == 0) {
     return TINY_NET_ERR_NULL;
   }
-  if (!tiny_net_finite(x, TINY_NET_NX)) {
+  if (!lf_finite(x, TINY_NET_NX)) {
     return TINY_NET_ERR_NONFINITE_INPUT;
   }
-  if (!tiny_net_finite(u, TINY_NET_NU)) {
+  if (!lf_finite(u, TINY_NET_NU)) {
     return TINY_NET_ERR_NONFINITE_INPUT;
   }
   for (int i = 0; i < TINY_NET_NX; i++) {
@@ -190,7 +179,7 @@ int tiny_net_step(const float *x, const float *u, float *x_next)
   for (int i = 0; i < TINY_NET_NX; i++) {
     x_next[i] = x_next[i] + zs[i];
   }
-  return tiny_net_finite(x_next, TINY_NET_NX) ? TINY_NET_OK : TINY_NET_ERR_NONFINITE_OUTPUT;
+  return lf_finite(x_next, TINY_NET_NX) ? TINY_NET_OK : TINY_NET_ERR_NONFINITE_OUTPUT;
 }
 
 #if defined(__GNUC__) && !defined(__clang__)

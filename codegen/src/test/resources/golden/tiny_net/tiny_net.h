@@ -11,6 +11,8 @@
 #ifndef TINY_NET_H
 #define TINY_NET_H
 
+#include "lf_common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -21,14 +23,22 @@ extern "C" {
 #define TINY_NET_NU 1
 /* network input length nx + nu */
 #define TINY_NET_NZ 3
+/* sample interval, s */
+#define TINY_NET_DT 0.05f
+/* index of state p */
+#define TINY_NET_X_P 0
+/* index of state v */
+#define TINY_NET_X_V 1
+/* index of input f */
+#define TINY_NET_U_F 0
 /* success */
-#define TINY_NET_OK 0
+#define TINY_NET_OK LF_OK
 /* a required pointer argument is null */
-#define TINY_NET_ERR_NULL 1
+#define TINY_NET_ERR_NULL LF_ERR_NULL
 /* an input value is NaN or infinite; the outputs are not written */
-#define TINY_NET_ERR_NONFINITE_INPUT 2
+#define TINY_NET_ERR_NONFINITE_INPUT LF_ERR_NONFINITE_INPUT
 /* a result is NaN or infinite (overflow); the outputs are written */
-#define TINY_NET_ERR_NONFINITE_OUTPUT 3
+#define TINY_NET_ERR_NONFINITE_OUTPUT LF_ERR_NONFINITE_OUTPUT
 
 /* The network output f(x, u) (NX values, the increment: x_next = x + f). Returns OK or an error code as step does. */
 int tiny_net_forward(const float *x, const float *u, float *out);

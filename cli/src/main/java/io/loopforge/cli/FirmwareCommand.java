@@ -1,9 +1,12 @@
 package io.loopforge.cli;
 
 import io.loopforge.codegen.CodeGenerator;
-
+import io.loopforge.codegen.CodegenException;
 import io.loopforge.codegen.CodegenOptions;
+import io.loopforge.codegen.ControllerContract;
+import io.loopforge.codegen.GeneratedCode;
 import io.loopforge.codegen.Language;
+import io.loopforge.modeling.registry.ModelFile;
 import io.loopforge.modeling.registry.ModelFiles;
 import io.loopforge.targets.ControllerSource;
 import io.loopforge.targets.Firmware;
@@ -37,7 +40,8 @@ final class FirmwareCommand implements Callable<Integer> {
   String target;
 
   @Option(names = "--controller", required = true, paramLabel = "DIR|MODEL.json",
-      description = "Directory of a generated controller (<prefix>.h + <prefix>.c), or a model file.")
+      description = "Directory of a generated controller (<prefix>.h, <prefix>.c and <prefix>.contract.json),"
+          + " or a policy model file.")
   Path controller;
 
   @Option(names = "--prefix", paramLabel = "PREFIX",
@@ -59,17 +63,22 @@ final class FirmwareCommand implements Callable<Integer> {
   public Integer call() throws java.io.IOException {
     PrintWriter w = spec.commandLine().getOut();
     Target t = Target.forName(target);
-    Path sourceDir = controller;
-    String sourcePrefix = prefix;
+    ControllerSource source;
     if (Files.isRegularFile(controller) && controller.getFileName().toString().endsWith(".json")) {
-      sourcePrefix = prefix != null ? prefix : CodegenOptions.prefixFromFileName(controller.getFileName().toString());
-      sourceDir = (buildDir != null ? buildDir : Files.createTempDirectory("loopforge-controller-")).resolve("controller");
-      CodeGenerator.generate(ModelFiles.read(controller), CodegenOptions.builder(sourcePrefix).languages(Language.C).build())
-          .writeTo(sourceDir, null);
+      String p = prefix != null ? prefix : CodegenOptions.prefixFromFileName(controller.getFileName().toString());
+      Path sourceDir = (buildDir != null ? buildDir : Files.createTempDirectory("loopforge-controller-"))
+          .resolve("controller");
+      ModelFile model = ModelFiles.read(controller);
+      GeneratedCode code = CodeGenerator.generate(model, CodegenOptions.builder(p).languages(Language.C).build());
+      ControllerContract contract = code.contract().orElseThrow(() -> new CodegenException("model file " + controller
+          + " holds " + model.kind().withArticle() + ", not a controller: firmware runs a policy (\"type\":"
+          + " \"policy\", e.g. from loopforge design lqr)"));
+      code.writeTo(sourceDir, null);
       w.printf("generated C for %s into %s%n", controller, sourceDir);
+      source = ControllerSource.of(sourceDir, contract);
+    } else {
+      source = prefix == null ? ControllerSource.of(controller) : ControllerSource.of(controller, prefix);
     }
-    ControllerSource source =
-        sourcePrefix == null ? ControllerSource.of(sourceDir) : ControllerSource.of(sourceDir, sourcePrefix);
     FirmwareBuilder builder = FirmwareBuilder.forTarget(t).controller(source).output(out).stackBytes(stack);
     if (buildDir != null) {
       builder.buildDirectory(buildDir);

@@ -305,6 +305,24 @@ class LoopforgeTest {
       assertTrue(files.anyMatch(f -> f.getFileName().toString().equals("Msd.java")), "no Java twin under " + out);
     }
 
+    // the C travels with its contract: firmware from the directory of previously generated code
+    assertTrue(Files.readString(out.resolve("msd.contract.json")).contains("\"prefix\": \"msd\""));
+    assertTrue(Files.exists(out.resolve("lf_common.h")));
+    Run fw = run("firmware", "--controller", out.toString(), "--out", dir.resolve("msd.elf").toString());
+    assertEquals(0, fw.code(), fw.err());
+    assertTrue(fw.out().contains("(controller msd)"), fw.out());
+
+    // a dynamics model is no controller
+    Path model = dir.resolve("net.json");
+    Files.writeString(model, "{\"format\": \"loopforge-model/1\", \"type\": \"relu-network\", \"state_names\":"
+        + " [\"x\"], \"input_names\": [\"u\"], \"dt\": 0.1, \"discrete_time\": true, \"residual\": false,"
+        + " \"layout\": \"mlp\", \"layers\": [{\"inputs\": 2, \"outputs\": 1, \"weights\": [1, 0.5],"
+        + " \"biases\": [0]}]}");
+    Run notController = run("firmware", "--controller", model.toString(), "--out", dir.resolve("net.elf").toString());
+    assertEquals(1, notController.code());
+    assertTrue(notController.err().contains("model file " + model + " holds a ReLU network, not a controller"),
+        notController.err());
+
     Path broken = dir.resolve("broken.json");
     Files.writeString(broken, Files.readString(policy).replace("\"policy\"", "\"polcy\""));
     Run bad = run("generate", "--model", broken.toString(), "--lang", "c", "--out", out.toString());

@@ -61,7 +61,7 @@ final class AffineKernels {
     }
   }
 
-  static Kernel affinePolicy(AffinePolicy p) {
+  static Kernel affinePolicy(AffinePolicy p, CodegenOptions o) {
     int nx = p.stateDim();
     int nu = p.inputDim();
     boolean stateOnly = p.referenceLayout() == AffinePolicy.ReferenceLayout.STATE;
@@ -72,7 +72,7 @@ final class AffineKernels {
     k.define("NX", nx, "state dimension");
     k.define("NU", nu, "input dimension");
     k.define("NR", p.referenceDim(), "reference length");
-    k.defineErrorCodes();
+    k.defineInterface(ControllerContract.forPolicy(o.prefix(), p));
     k.addFiniteHelper();
     double[][] gain = p.gain();
     float[] kf = new float[nu * nx];
@@ -86,7 +86,7 @@ final class AffineKernels {
       k.floats("UREF", NetworkKernels.toFloats(p.inputReference(), "input reference"), "constant input reference u_ref");
     }
     InputBounds bounds = p.inputBounds();
-    k.function(new Kernel.Function("control", "int", true, controlDoc("u = sat(u_ref - K (state - x_ref))"),
+    k.controller(new Kernel.Function("control", "int", true, controlDoc("u = sat(u_ref - K (state - x_ref))"),
         controlParams(), List.of(new Kernel.Scratch("e", nx)), (d, t) -> {
           Kernel.checks(d, t, new String[][] {{"state", "NX"}, {"reference", "NR"}, {"input_out", "NU", "out"}});
           t.open("for (int j = 0; j < " + d.d("NX") + "; j++) {");

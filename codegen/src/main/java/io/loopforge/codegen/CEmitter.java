@@ -17,18 +17,24 @@ final class CEmitter {
     h.append(banner(o.prefix() + ".h", k, o, source));
     h.append("#ifndef ").append(guard).append("\n#define ").append(guard).append("\n\n");
     boolean shorts = k.constants.stream().anyMatch(c -> c.shorts() != null);
-    if (shorts) {
-      h.append("#include <stdint.h>\n\n");
+    boolean infinity = k.defines.stream().anyMatch(def -> def.value() instanceof Float
+        && Float.isInfinite(def.value().floatValue()));
+    if (infinity) {
+      h.append("#include <math.h>\n");
     }
+    if (shorts) {
+      h.append("#include <stdint.h>\n");
+    }
+    h.append("#include \"").append(CommonHeader.FILE_NAME).append("\"\n\n");
     h.append("#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     for (Kernel.Define def : k.defines) {
       h.append("/* ").append(comment(def.doc())).append(" */\n");
-      h.append("#define ").append(d.d(def.name())).append(' ').append(def.value()).append('\n');
+      h.append("#define ").append(d.d(def.name())).append(' ').append(macroValue(def)).append('\n');
     }
     for (Kernel.Function f : k.functions) {
       if (f.exported()) {
         h.append('\n').append(docComment(f.doc()));
-        h.append(signature(d, f)).append(";\n");
+        h.append(signature(d, k, f)).append(";\n");
       }
     }
     h.append("\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* ").append(guard).append(" */\n");
@@ -86,8 +92,11 @@ final class CEmitter {
       c.append("};\n");
     }
     for (Kernel.Function f : k.functions) {
+      if (f == Kernel.FINITE) {
+        continue; // lf_finite, in lf_common.h
+      }
       c.append('\n').append(docComment(f.doc()));
-      c.append(f.exported() ? "" : "static ").append(signature(d, f)).append("\n{\n");
+      c.append(f.exported() ? "" : "static ").append(signature(d, k, f)).append("\n{\n");
       CodeText t = new CodeText(1);
       for (Kernel.Scratch s : f.scratch()) {
         t.line(s.cType() + " " + s.name() + "[" + s.length() + "];");
@@ -96,8 +105,30 @@ final class CEmitter {
       c.append(t).append("}\n");
     }
     c.append("\n#if defined(__GNUC__) && !defined(__clang__)\n#pragma GCC pop_options\n#endif\n");
-    return List.of(new GeneratedFile(Language.C, o.prefix() + ".h", h.toString()),
-        new GeneratedFile(Language.C, o.prefix() + ".c", c.toString()));
+    List<GeneratedFile> files = new ArrayList<>(List.of(new GeneratedFile(Language.C, o.prefix() + ".h", h.toString()),
+        new GeneratedFile(Language.C, o.prefix() + ".c", c.toString()), CommonHeader.file()));
+    if (k.contract != null) {
+      files.add(new GeneratedFile(Language.C, k.contract.fileName(), k.contract.toJson()));
+    }
+    return files;
+  }
+
+  /** A define's value: its alias in lf_common.h, an int, or a float literal ({@code INFINITY} from math.h). */
+  private static String macroValue(Kernel.Define def) {
+    if (def.cAlias() != null) {
+      return def.cAlias();
+    }
+    if (!(def.value() instanceof Float)) {
+      return def.value().toString();
+    }
+    float v = def.value().floatValue();
+    String text = Float.isInfinite(v) ? "INFINITY" : FloatLiteral.of(Math.abs(v));
+    return v < 0 || Float.floatToRawIntBits(v) == Integer.MIN_VALUE ? "(-" + text + ")" : text;
+  }
+
+  /** The C declaration of a function: the contract's for the control function. */
+  private static String signature(Dialect d, Kernel k, Kernel.Function f) {
+    return f == k.control ? k.contract.controlDeclaration() : signature(d, f);
   }
 
   private static void appendItems(StringBuilder c, List<String> items) {
@@ -131,7 +162,7 @@ final class CEmitter {
     return s.append(')').toString();
   }
 
-  private static String docComment(List<String> doc) {
+  static String docComment(List<String> doc) {
     if (doc.isEmpty()) {
       return "";
     }

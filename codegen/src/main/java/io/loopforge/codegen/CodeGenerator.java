@@ -32,10 +32,14 @@ import java.util.List;
  *       {@code int <prefix>_control(const float *state, const float *reference, float *input_out)}.
  * </ul>
  *
- * Sizes are macros ({@code <PREFIX>_NX}, {@code _NU}, {@code _NR}); every function returns
+ * Sizes are macros ({@code <PREFIX>_NX}, {@code _NU}, {@code _NR}), as are the sample interval
+ * {@code <PREFIX>_DT}, state and input indices ({@code <PREFIX>_X_<NAME>}, {@code _U_<NAME>}) and a
+ * controller's input limits ({@code <PREFIX>_U_MIN_<i>}, {@code _U_MAX_<i>}); every function returns
  * {@code <PREFIX>_OK} (0) or an error code ({@code _ERR_NULL}, {@code _ERR_NONFINITE_INPUT},
- * {@code _ERR_NONFINITE_OUTPUT}). Output is byte-reproducible: the same model and options give the same
- * bytes.
+ * {@code _ERR_NONFINITE_OUTPUT}), equal to those of the common header {@code lf_common.h} written beside
+ * every unit. A controller's interface is its {@link ControllerContract} ({@link GeneratedCode#contract()},
+ * also written as {@code <prefix>.contract.json}). Output is byte-reproducible: the same model and options
+ * give the same bytes.
  */
 public final class CodeGenerator {
   private CodeGenerator() {}
@@ -50,7 +54,7 @@ public final class CodeGenerator {
     if (options.languages().contains(Language.JAVA)) {
       files.add(JavaEmitter.emit(k, options, source));
     }
-    return new GeneratedCode(files, k.notes);
+    return new GeneratedCode(files, k.notes, k.contract);
   }
 
   /**
@@ -83,7 +87,7 @@ public final class CodeGenerator {
       @Override
       public Kernel affinePolicy(AffinePolicy p) {
         requireF32(q15, "the affine policy");
-        return AffineKernels.affinePolicy(p);
+        return AffineKernels.affinePolicy(p, options);
       }
 
       @Override

@@ -46,6 +46,23 @@ public final class CodegenOptions {
     return new Builder(prefix);
   }
 
+  /** Why {@code prefix} is not usable as a C symbol prefix, or null when it is. */
+  static String prefixProblem(String prefix) {
+    if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+      return "prefix '" + prefix + "' is not usable as a C symbol prefix: use a letter, then"
+          + " letters, digits or underscores (at most 41 characters), e.g. 'pendulum_lqr'";
+    }
+    if (C_RESERVED.contains(prefix)) {
+      return "prefix '" + prefix + "' is a C keyword; choose another";
+    }
+    String lower = prefix.toLowerCase(Locale.ROOT);
+    if (lower.equals("lf") || lower.startsWith("lf_")) {
+      return "prefix '" + prefix + "' is reserved: lf and lf_... name Loopforge's own files and symbols"
+          + " (lf_common.h, LF_OK, the firmware's lf_*); choose another";
+    }
+    return null;
+  }
+
   /** The default Java class name for a prefix: {@code lorenz_sindy} → {@code LorenzSindy}. */
   public static String className(String prefix) {
     StringBuilder s = new StringBuilder();
@@ -59,7 +76,7 @@ public final class CodegenOptions {
 
   /**
    * A prefix derived from a file name: {@code cart-pole.v2.json} → {@code cart_pole_v2}; a leading
-   * digit gets an {@code m} in front.
+   * digit, and the reserved {@code lf} / {@code lf_}, get an {@code m} in front.
    */
   public static String prefixFromFileName(String fileName) {
     String stem = fileName;
@@ -68,7 +85,8 @@ public final class CodegenOptions {
       stem = stem.substring(0, dot);
     }
     String p = stem.replaceAll("[^A-Za-z0-9_]", "_");
-    if (p.isEmpty() || !Character.isLetter(p.charAt(0))) {
+    String lower = p.toLowerCase(Locale.ROOT);
+    if (p.isEmpty() || !Character.isLetter(p.charAt(0)) || lower.equals("lf") || lower.startsWith("lf_")) {
       p = "m" + p;
     }
     if (p.length() > 41) {
@@ -128,12 +146,9 @@ public final class CodegenOptions {
 
     private Builder(String prefix) {
       Objects.requireNonNull(prefix, "prefix");
-      if (!PREFIX.matcher(prefix).matches()) {
-        throw new CodegenException("prefix '" + prefix + "' is not usable as a C symbol prefix: use a letter, then"
-            + " letters, digits or underscores (at most 41 characters), e.g. 'pendulum_lqr'");
-      }
-      if (C_RESERVED.contains(prefix)) {
-        throw new CodegenException("prefix '" + prefix + "' is a C keyword; choose another");
+      String problem = prefixProblem(prefix);
+      if (problem != null) {
+        throw new CodegenException(problem);
       }
       this.prefix = prefix;
     }

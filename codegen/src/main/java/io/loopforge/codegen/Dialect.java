@@ -35,6 +35,11 @@ final class Dialect {
     return isC() ? prefix + "_" + name : name;
   }
 
+  /** The finite check: C {@code lf_finite} (lf_common.h, shared by every unit), Java {@code finite}. */
+  String finite() {
+    return isC() ? CommonHeader.PREFIX + "_finite" : "finite";
+  }
+
   String nil() {
     return isC() ? "0" : "null";
   }

@@ -9,14 +9,20 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** The files generated for one model or controller, plus notes (e.g. the Q15 worst-case error). */
+/**
+ * The files generated for one model or controller, plus notes (e.g. the Q15 worst-case error). The C files
+ * are {@code <prefix>.h}, {@code <prefix>.c}, the common header {@code lf_common.h} (the same bytes for every
+ * unit) and, for a controller, its contract {@code <prefix>.contract.json}.
+ */
 public final class GeneratedCode {
   private final List<GeneratedFile> files;
   private final List<String> notes;
+  private final ControllerContract contract;
 
-  GeneratedCode(List<GeneratedFile> files, List<String> notes) {
+  GeneratedCode(List<GeneratedFile> files, List<String> notes, ControllerContract contract) {
     this.files = List.copyOf(files);
     this.notes = List.copyOf(notes);
+    this.contract = contract;
   }
 
   public List<GeneratedFile> files() {
@@ -37,6 +43,14 @@ public final class GeneratedCode {
   /** The file with the given relative path, if generated. */
   public Optional<GeneratedFile> file(String relativePath) {
     return files.stream().filter(f -> f.relativePath().equals(relativePath)).findFirst();
+  }
+
+  /**
+   * The C interface of a generated controller (a policy), also written as {@code <prefix>.contract.json}
+   * beside the C files; empty for a model.
+   */
+  public Optional<ControllerContract> contract() {
+    return Optional.ofNullable(contract);
   }
 
   /** Human-readable remarks of the generator (figures it measured, choices it made). */

@@ -45,9 +45,11 @@ final class JavaEmitter {
         .append(" arrays are\nfields: an instance is not thread-safe; use one per thread.\n");
     type.addJavadoc("$L", doc.toString());
     for (Kernel.Define def : k.defines) {
-      type.addField(FieldSpec.builder(TypeName.INT, def.name(), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+      boolean isFloat = def.value() instanceof Float;
+      type.addField(FieldSpec.builder(isFloat ? TypeName.FLOAT : TypeName.INT, def.name(), Modifier.PUBLIC,
+              Modifier.STATIC, Modifier.FINAL)
           .addJavadoc("$L\n", javadoc(capitalize(def.doc()) + "."))
-          .initializer("$L", def.value()).build());
+          .initializer("$L", isFloat ? floatValue(def.value().floatValue()) : def.value()).build());
     }
     int total = 0;
     for (Kernel.Constant c : k.constants) {
@@ -218,6 +220,11 @@ final class JavaEmitter {
       b.add("$S$L\n", s.substring(i, Math.min(s.length(), i + CHUNK)), i + CHUNK < s.length() ? "," : "");
     }
     return b.add("$<)").build();
+  }
+
+  private static String floatValue(float v) {
+    return v == Float.POSITIVE_INFINITY ? "Float.POSITIVE_INFINITY"
+        : v == Float.NEGATIVE_INFINITY ? "Float.NEGATIVE_INFINITY" : FloatLiteral.of(v);
   }
 
   private static String capitalize(String s) {

@@ -190,7 +190,7 @@ final class NetworkKernels {
       n.evaluate(z, y);
       return y;
     };
-    return modelKernel(k, net, false, n.stateDim(), n.inputDim(), n.residual(), n.dt(), o, ref,
+    return modelKernel(k, net, false, n.stateNames(), n.inputNames(), n.residual(), n.dt(), o, ref,
         (lower, upper) -> NetworkBounds.of(n, lower, upper));
   }
 
@@ -204,7 +204,7 @@ final class NetworkKernels {
       n.evaluate(z, y);
       return y;
     };
-    return modelKernel(k, net, true, n.stateDim(), n.inputDim(), n.residual(), n.dt(), o, ref,
+    return modelKernel(k, net, true, n.stateNames(), n.inputNames(), n.residual(), n.dt(), o, ref,
         (lower, upper) -> NetworkBounds.of(n, lower, upper));
   }
 
@@ -223,15 +223,18 @@ final class NetworkKernels {
     return (d, t) -> t.line(d.fn("layers") + "(" + in + ", " + out + ");");
   }
 
-  private static Kernel modelKernel(Kernel k, Net net, boolean folded, int nx, int nu, boolean residual, double dt,
-      CodegenOptions o, Q15Kernels.Reference ref, Q15Kernels.Bounds bounds) {
+  private static Kernel modelKernel(Kernel k, Net net, boolean folded, List<String> stateNames,
+      List<String> inputNames, boolean residual, double dt, CodegenOptions o, Q15Kernels.Reference ref,
+      Q15Kernels.Bounds bounds) {
+    int nx = stateNames.size();
+    int nu = inputNames.size();
     k.describe("x_next = " + (residual ? "x + f(x, u)" : "f(x, u)") + ", dt = " + dt + " s; " + net.macs()
         + " multiply-adds per step");
     k.define("NX", nx, "state dimension");
     k.define("NU", nu, "input dimension");
     int vLength = folded ? net.layers().get(net.layers().size() - 1).cols : net.inputWidth();
     k.define("NZ", vLength, folded ? "network buffer length: [x; u; ReLU units]" : "network input length nx + nu");
-    k.defineErrorCodes();
+    k.defineInterface(stateNames, inputNames, dt, null);
     k.addFiniteHelper();
     Kernel.Body callStep = layersCall(k, net, folded, vLength, "NX", o, ref, bounds, "zs", "x_next");
     Kernel.Body callForward = o.precision() == Precision.Q15
@@ -301,7 +304,7 @@ final class NetworkKernels {
     k.define("NU", p.inputDim(), "input dimension");
     k.define("NR", nr, "reference length");
     k.define("NZ", p.inputWidth(), "network input length nx + nr");
-    k.defineErrorCodes();
+    k.defineInterface(ControllerContract.forPolicy(o.prefix(), p));
     k.addFiniteHelper();
     Q15Kernels.Reference ref = z -> {
       double[] y = new double[p.inputDim()];
@@ -310,7 +313,7 @@ final class NetworkKernels {
     };
     Kernel.Body call = layersCall(k, net, false, p.inputWidth(), "NU", o, ref, p::networkBounds, "zc", "input_out");
     InputBounds bounds = p.inputBounds();
-    k.function(new Kernel.Function("control", "int", true, AffineKernels.controlDoc("u = sat(net([state; reference]))"),
+    k.controller(new Kernel.Function("control", "int", true, AffineKernels.controlDoc("u = sat(net([state; reference]))"),
         AffineKernels.controlParams(), List.of(new Kernel.Scratch("zc", p.inputWidth())), (d, t) -> {
           if (nr == 0) {
             d.unused(t, "reference");

@@ -49,7 +49,7 @@ final class SindyKernels {
     if (continuous) {
       k.define("SUBSTEPS", m.substeps(), "RK4 substeps per step");
     }
-    k.defineErrorCodes();
+    k.defineInterface(m.stateNames(), m.inputNames(), m.dt(), null);
     k.addFiniteHelper();
 
     // the straight-line program of f, shared by the equations

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.loopforge.modeling.nn.FoldedReluNetwork;
 import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.nn.ReluNetworkFile;
+import io.loopforge.modeling.policy.AffinePolicy;
+import io.loopforge.modeling.policy.InputBounds;
 import io.loopforge.modeling.policy.PolicyFile;
 import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.registry.ModelFiles;
@@ -50,7 +52,9 @@ class CodeGeneratorTest {
     GeneratedCode a = CodeGenerator.generate(ModelFiles.read(file), o);
     // a second, independent load and generation
     GeneratedCode b = CodeGenerator.generate(ModelFiles.read(Path.of(file.toString())), o);
-    assertEquals(3, a.files().size());
+    assertEquals(List.of("net.h", "net.c", "lf_common.h", "com/acme/Net.java"),
+        a.files().stream().map(GeneratedFile::relativePath).toList());
+    assertTrue(a.contract().isEmpty(), "a model has no controller contract");
     for (int i = 0; i < a.files().size(); i++) {
       assertArrayEquals(a.files().get(i).bytes(), b.files().get(i).bytes(), a.files().get(i).relativePath());
     }
@@ -89,7 +93,7 @@ class CodeGeneratorTest {
   void everySymbolIsPrefixedAndWeightsAreConst() {
     GeneratedCode code = CodeGenerator.generate(Model.of(RandomModels.network(new SplittableRandom(7), 2, 1, 5)),
         CodegenOptions.builder("m1").languages(Language.C).build());
-    assertEquals(2, code.files().size());
+    assertEquals(3, code.files().size());
     String c = code.file("m1.c").orElseThrow().content();
     for (String line : c.split("\n")) {
       if (line.startsWith("static const ")) {
@@ -116,6 +120,96 @@ class CodeGeneratorTest {
     String c = code.file("lqr.c").orElseThrow().content();
     assertTrue(c.contains("if (input_out[0] < -2.0f) {"), c);
     assertTrue(PolicyFile.toJson(PolicyFile.read(file)).contains("\"gain\""));
+    // the contract travels with the C files and says what the header declares
+    ControllerContract contract = code.contract().orElseThrow();
+    assertEquals(ControllerContract.builder("lqr").stateNames("x", "v").inputNames("f").referenceNames("x_ref", "v_ref")
+        .dt(0.01).inputBounds(InputBounds.of(new double[] {-2}, new double[] {2})).build(), contract);
+    assertEquals(contract.toJson(), code.file("lqr.contract.json").orElseThrow().content());
+    assertTrue(h.contains(contract.controlDeclaration() + ";"), h);
+    assertTrue(c.contains(contract.controlDeclaration() + "\n{"), c);
+  }
+
+  @Test
+  void headerNamesStatesInputsAndLimits() throws Exception {
+    // names that need sanitising and collide; an input named like a limit macro; one unlimited side; a limit
+    // that is no float (0.1): the macro is the float the code saturates to, inside the limit
+    AffinePolicy p = AffinePolicy.builder(List.of("x-pos", "x_pos", "θ", "3d"), List.of("min_0", "f"), 0.001)
+        .gain(new double[2][4]).inputReference(new double[2])
+        .inputBounds(InputBounds.of(new double[] {Double.NEGATIVE_INFINITY, -0.125}, new double[] {1024, 0.1}))
+        .build();
+    GeneratedCode code = CodeGenerator.generate(Model.of(p), CodegenOptions.builder("ctl").languages(Language.C).build());
+    String h = code.file("ctl.h").orElseThrow().content();
+    for (String line : List.of("#include <math.h>", "#include \"lf_common.h\"", "#define CTL_DT 0.001f",
+        "#define CTL_X_X_POS_0 0", "#define CTL_X_X_POS_1 1", "#define CTL_X_2 2", "#define CTL_X_3D 3",
+        "#define CTL_U_MIN_0_0 0", "#define CTL_U_F 1", "#define CTL_U_MIN_0 (-INFINITY)",
+        "#define CTL_U_MAX_0 1024.0f", "#define CTL_U_MIN_1 (-0.125f)", "#define CTL_U_MAX_1 0.099999994f",
+        "#define CTL_OK LF_OK", "#define CTL_ERR_NULL LF_ERR_NULL")) {
+      assertTrue(h.contains(line + "\n"), line + " in\n" + h);
+    }
+    assertTrue(h.contains("/* index of state θ */\n"), h);
+    // the macros compile and mean what they say, in C
+    code.writeTo(dir, null);
+    Files.writeString(dir.resolve("main.c"), "#include <math.h>\n#include \"ctl.h\"\n"
+        + "_Static_assert(CTL_X_3D == 3 && CTL_U_F == 1 && CTL_OK == 0 && CTL_ERR_NONFINITE_OUTPUT == 3, \"index\");\n"
+        + "int main(void)\n{\n"
+        + "  float x[CTL_NX] = {0};\n  float r[CTL_NR] = {0};\n  float u[CTL_NU];\n"
+        + "  int ok = isinf(CTL_U_MIN_0) && CTL_U_MIN_0 < 0 && CTL_U_MAX_1 < 0.1f && CTL_U_MIN_1 == -0.125f && CTL_DT == 0.001f;\n"
+        + "  return ok && ctl_control(x, r, u) == LF_OK ? 0 : 1;\n}\n");
+    List<String> cmd = new ArrayList<>(List.of(NativeToolchain.hostGcc()));
+    cmd.addAll(NativeToolchain.STRICT);
+    cmd.addAll(List.of("-O2", "-o", "main", "main.c", "ctl.c"));
+    NativeToolchain.run(dir, cmd);
+    NativeToolchain.run(dir, List.of(dir.resolve("main").toString()));
+  }
+
+  @Test
+  void commonHeaderIsTheSameForEveryUnit() {
+    List<Model> models = sampleModels(3);
+    String first = null;
+    for (int i = 0; i < models.size(); i++) {
+      GeneratedCode code = CodeGenerator.generate(models.get(i),
+          CodegenOptions.builder("unit" + i).precision(i == 0 ? Precision.Q15 : Precision.F32).build());
+      String common = code.file("lf_common.h").orElseThrow().content();
+      first = first == null ? common : first;
+      assertEquals(first, common, "lf_common.h of unit" + i);
+      assertFalse(code.file("unit" + i + ".c").orElseThrow().content().contains("_finite(const float"),
+          "no per-prefix copy of the finite check");
+    }
+  }
+
+  /**
+   * A policy and a model generated with different prefixes, both called by one program: compiled with the
+   * strict flags and linked, by host gcc (and run) and by arm-none-eabi-gcc (newlib, no OS).
+   */
+  @Test
+  void twoUnitsWithDifferentPrefixesLinkIntoOneProgram() throws Exception {
+    SplittableRandom rng = new SplittableRandom(21);
+    AffinePolicy policy = AffinePolicy.builder(List.of("p", "v"), List.of("f"), 0.05)
+        .gain(new double[][] {{1.5, 0.5}}).inputReference(new double[] {0})
+        .inputBounds(InputBounds.of(new double[] {-1}, new double[] {1})).build();
+    ReluNetwork plant = RandomModels.network(rng, 2, 1, 8);
+    CodeGenerator.generate(Model.of(policy), CodegenOptions.builder("ctl").languages(Language.C).build())
+        .writeTo(dir, null);
+    CodeGenerator.generate(Model.of(plant), CodegenOptions.builder("plant").languages(Language.C).build())
+        .writeTo(dir, null);
+    Files.writeString(dir.resolve("main.c"), "#include \"ctl.h\"\n#include \"plant.h\"\n\n"
+        + "_Static_assert(CTL_NU == PLANT_NU && CTL_NX == PLANT_NX, \"one loop\");\n\n"
+        + "int main(void)\n{\n"
+        + "  float x[PLANT_NX] = {0.5f, 0.0f};\n  float r[CTL_NR] = {0.0f, 0.0f};\n  float u[CTL_NU];\n"
+        + "  for (int k = 0; k < 10; k++) {\n"
+        + "    if (ctl_control(x, r, u) != CTL_OK || plant_step(x, u, x) != PLANT_OK) {\n      return 1;\n    }\n"
+        + "  }\n  return lf_finite(x, PLANT_NX) && CTL_ERR_NULL == PLANT_ERR_NULL ? 0 : 2;\n}\n");
+    List<String> host = new ArrayList<>(List.of(NativeToolchain.hostGcc()));
+    host.addAll(NativeToolchain.STRICT);
+    host.addAll(List.of("-O2", "-o", "loop", "main.c", "ctl.c", "plant.c"));
+    NativeToolchain.run(dir, host);
+    NativeToolchain.run(dir, List.of(dir.resolve("loop").toString()));
+    List<String> arm = new ArrayList<>(List.of(NativeToolchain.armGcc()));
+    arm.addAll(NativeToolchain.CORTEX_M4F);
+    arm.addAll(NativeToolchain.STRICT);
+    arm.addAll(List.of("-O2", "--specs=nosys.specs", "-o", "loop.elf", "main.c", "ctl.c", "plant.c"));
+    NativeToolchain.run(dir, arm);
+    assertTrue(Files.size(dir.resolve("loop.elf")) > 0);
   }
 
   @Test

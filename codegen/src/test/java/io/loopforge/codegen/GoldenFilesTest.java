@@ -19,7 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Generated files compared with checked-in expected files ({@code src/test/resources/golden/<case>/}).
+ * Generated files compared with checked-in expected files ({@code src/test/resources/golden/<case>/}; the
+ * common header {@code lf_common.h}, the same for every case, in {@code golden/}).
  * After an intended change of the generated code, regenerate them with
  * {@code -Dloopforge.updateGolden=true} and review the diff.
  */
@@ -61,7 +62,8 @@ class GoldenFilesTest {
     boolean update = Boolean.getBoolean("loopforge.updateGolden");
     for (GeneratedFile f : code.files()) {
       String file = f.relativePath().substring(f.relativePath().lastIndexOf('/') + 1);
-      String resource = "/golden/" + name + "/" + file;
+      // the common header is the same for every case: one expected file
+      String resource = file.equals(CommonHeader.FILE_NAME) ? "/golden/" + file : "/golden/" + name + "/" + file;
       if (update) {
         Path p = Path.of("src/test/resources" + resource);
         Files.createDirectories(p.getParent());

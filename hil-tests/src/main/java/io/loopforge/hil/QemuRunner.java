@@ -445,6 +445,9 @@ public final class QemuRunner implements AutoCloseable {
       case 5:
         why = "the firmware could not open its semihosting channels (exit code 5)";
         break;
+      case 6:
+        why = "the controller's init call failed (exit code 6)";
+        break;
       case 0:
         why = "QEMU exited with 0 but without a BYE frame: not a success (SIGTERM makes QEMU exit 0)";
         break;

@@ -66,7 +66,7 @@ class QemuRunnerTest {
   @Test
   void controllerErrorCodeIsPassedThrough() {
     try (QemuRunner qemu = QemuRunner.builder(Target.MPS2_AN386, TestFirmware.elf(Target.MPS2_AN386, "msd")).start()) {
-      assertEquals(1, qemu.step(0, new float[] {Float.NaN, 0f}, new float[] {0f, 0f}).status());
+      assertEquals(2, qemu.step(0, new float[] {Float.NaN, 0f}, new float[] {0f, 0f}).status());
       assertEquals(0, qemu.step(1, new float[] {0f, 0f}, new float[] {0f, 0f}).status());
       qemu.stop();
     }

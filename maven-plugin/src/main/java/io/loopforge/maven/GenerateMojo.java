@@ -37,7 +37,7 @@ import org.apache.maven.project.MavenProject;
 @Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
 public class GenerateMojo extends AbstractMojo {
   /** Bumped whenever the generated code changes, so stamps of older generators do not match. */
-  static final String GENERATOR_STAMP = "loopforge-codegen/1";
+  static final String GENERATOR_STAMP = "loopforge-codegen/2";
 
   /** Where the model files are. */
   @Parameter(property = "loopforge.modelDirectory", defaultValue = "${project.basedir}/src/main/loopforge")
@@ -170,6 +170,7 @@ public class GenerateMojo extends AbstractMojo {
     if (o.languages().contains(Language.C)) {
       out.add(cOutputDirectory.toPath().resolve(o.prefix() + ".h"));
       out.add(cOutputDirectory.toPath().resolve(o.prefix() + ".c"));
+      out.add(cOutputDirectory.toPath().resolve("lf_common.h"));
     }
     if (o.languages().contains(Language.JAVA)) {
       String pkg = o.javaPackage().isEmpty() ? "" : o.javaPackage().replace('.', '/') + "/";

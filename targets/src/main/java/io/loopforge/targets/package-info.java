@@ -6,7 +6,8 @@
  * {@code .bss} initialisation, linker script, polled UART driver, SysTick instruction counter, fault
  * handler) ships as C resources under {@code io/loopforge/targets/bsp/}. {@link
  * io.loopforge.targets.FirmwareBuilder} compiles the board support, a generated controller ({@link
- * io.loopforge.targets.ControllerSource}) and the HIL application ({@code io/loopforge/targets/hil/})
+ * io.loopforge.targets.ControllerSource}, bound through a glue header generated from its {@link
+ * io.loopforge.codegen.ControllerContract}) and the HIL application ({@code io/loopforge/targets/hil/})
  * with arm-none-eabi-gcc and reports flash/RAM use against the target's budget ({@link
  * io.loopforge.targets.SizeReport}). Failures are {@link io.loopforge.targets.TargetException}s.
  */

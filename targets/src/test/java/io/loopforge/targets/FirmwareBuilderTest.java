@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,6 +99,62 @@ class FirmwareBuilderTest {
     String m = e.getMessage();
     assertTrue(m.startsWith("arm-none-eabi-gcc failed building firmware for mps2-an386 with controller broken"), m);
     assertTrue(m.contains("unused variable 'unused_counter'"), m);
+  }
+
+  @Test
+  void statefulControllerBuildsWithItsWorkspace() throws IOException {
+    Path kept = tmp.resolve("kept");
+    Firmware fw = FirmwareBuilder.forTarget(Target.MPS2_AN386).controller(ControllerSource.of(TestControllers.counter(
+        tmp.resolve("counter")))).output(tmp.resolve("counter.elf")).buildDirectory(kept).build();
+    assertEquals("counter", fw.controllerPrefix());
+    // the workspace is one static object of the firmware (RAM), the init call is linked
+    String map = Files.readString(kept.resolve("firmware.map"));
+    assertTrue(map.contains("lf_ctrl_workspace"), "workspace in the map file");
+    assertTrue(map.contains(".text.counter_init"), "counter_init linked");
+  }
+
+  /** Two generated units (prefixes lqr and plant) and a hand-written controller calling both, in one firmware. */
+  @ParameterizedTest
+  @ValueSource(strings = {"mps2-an386", "netduinoplus2"})
+  void twoGeneratedUnitsLinkIntoOneFirmware(String name) throws IOException {
+    Path dir = TestControllers.predictor(tmp.resolve("c"));
+    assertTrue(Files.isRegularFile(dir.resolve("lf_common.h")));
+    Path kept = tmp.resolve("kept");
+    Firmware fw = FirmwareBuilder.forTarget(Target.forName(name)).controller(ControllerSource.of(dir, "predictor"))
+        .output(tmp.resolve("predictor.elf")).buildDirectory(kept).build();
+    String map = Files.readString(kept.resolve("firmware.map"));
+    for (String symbol : List.of(".text.lqr_control", ".text.plant_step", ".text.predictor_control")) {
+      assertTrue(map.contains(symbol), symbol + " linked");
+    }
+    assertTrue(fw.size().fits(), fw.size().format());
+  }
+
+  @Test
+  void headerThatDisagreesWithItsContractDoesNotCompile() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("gain"));
+    for (String f : List.of("gain.h", "gain.c", "gain.contract.json")) {
+      Files.copy(TestControllers.dir("gain").resolve(f), dir.resolve(f));
+    }
+    Path contract = dir.resolve("gain.contract.json");
+    String text = Files.readString(contract);
+    Files.writeString(contract, text.replace("\"stateful\": false", "\"stateful\": true"));
+    TargetException e = assertThrows(TargetException.class, () -> FirmwareBuilder.forTarget(Target.MPS2_AN386)
+        .controller(ControllerSource.of(dir)).output(tmp.resolve("fw.elf")).build());
+    assertTrue(e.getMessage().contains("unknown type name 'gain_workspace'"), e.getMessage());
+    Files.writeString(contract, text.replace("[\"x0\", \"x1\", \"x2\"]", "[\"x0\", \"x1\"]")
+        .replace("[\"x0_ref\", \"x1_ref\", \"x2_ref\"]", "[\"x0_ref\", \"x1_ref\"]"));
+    e = assertThrows(TargetException.class, () -> FirmwareBuilder.forTarget(Target.MPS2_AN386)
+        .controller(ControllerSource.of(dir)).output(tmp.resolve("fw.elf")).build());
+    assertTrue(e.getMessage().contains("gain.h: GAIN_NX differs from the states of gain.contract.json"),
+        e.getMessage());
+    Files.writeString(dir.resolve("gain.h"), Files.readString(dir.resolve("gain.h")).replace("const float *reference",
+        "float *reference"));
+    Files.writeString(dir.resolve("gain.c"), Files.readString(dir.resolve("gain.c")).replace("const float *reference",
+        "float *reference"));
+    Files.writeString(contract, text);
+    e = assertThrows(TargetException.class, () -> FirmwareBuilder.forTarget(Target.MPS2_AN386)
+        .controller(ControllerSource.of(dir)).output(tmp.resolve("fw.elf")).build());
+    assertTrue(e.getMessage().contains("conflicting types for 'gain_control'"), e.getMessage());
   }
 
   @Test

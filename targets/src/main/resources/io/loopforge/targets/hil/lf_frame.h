@@ -42,6 +42,9 @@
 #define LF_TRANSPORT_SEMIHOSTING 1u
 #define LF_TRANSPORT_UART 2u
 
+/* Exit code when the controller's init call fails (before HELLO); lf_board.h has the board's own. */
+#define LF_EXIT_CONTROLLER_INIT 6
+
 uint16_t lf_crc16(uint16_t crc, const uint8_t *data, uint32_t len);
 
 static inline void lf_put_u32(uint8_t *p, uint32_t v) {

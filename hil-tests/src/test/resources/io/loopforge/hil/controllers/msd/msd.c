@@ -10,7 +10,7 @@ int msd_control(const float *state, const float *reference, float *input_out) {
   float s = msd_stiffness * reference[0];
   for (int j = 0; j < MSD_NX; j++) {
     if (!isfinite(state[j])) {
-      return 1;
+      return 2; /* ERR_NONFINITE_INPUT of the contract's error codes */
     }
     s = s - msd_k[j] * (state[j] - reference[j]);
   }

@@ -10,7 +10,7 @@
 #define MSD_NU 1
 #define MSD_NR 2
 
-/* Returns 0, or 1 when the state is not finite. */
+/* Returns 0, or 2 (ERR_NONFINITE_INPUT) when the state is not finite. */
 int msd_control(const float *state, const float *reference, float *input_out);
 
 #endif

@@ -4,6 +4,7 @@
 
 #define BROKEN_NX 1
 #define BROKEN_NU 1
+#define BROKEN_NR 1
 
 int broken_control(const float *state, const float *reference, float *input_out);
 
