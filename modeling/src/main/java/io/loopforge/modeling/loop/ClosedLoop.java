@@ -56,6 +56,8 @@ public final class ClosedLoop {
   private final PlantSimulator simulator;
   private final String systemName;
   private final String systemLabel;
+  private final String controllerName;
+  private final String controllerLabel;
   private final List<String> stateNames;
   private final List<String> inputNames;
   private final double dt;
@@ -78,6 +80,8 @@ public final class ClosedLoop {
     this.controller = b.controller;
     this.systemName = b.systemName();
     this.systemLabel = (plant != null ? "plant " : "model ") + systemName;
+    this.controllerName = b.controllerName;
+    this.controllerLabel = controllerName == null ? "the controller" : "controller " + controllerName;
     this.stateNames = b.systemStateNames();
     this.inputNames = b.systemInputNames();
     int nx = stateNames.size();
@@ -140,7 +144,8 @@ public final class ClosedLoop {
       }
       if (nr < nx) {
         throw fail("the quadratic stage cost compares the state with the first " + nx + " reference values, but "
-            + "the controller's reference has " + nr + " " + controller.referenceNames() + "; give a stageCost(...)");
+            + possessive(controllerLabel) + " reference has " + nr + " " + controller.referenceNames()
+            + "; give a stageCost(...)");
       }
     }
   }
@@ -227,7 +232,7 @@ public final class ClosedLoop {
       }
       for (int i = 0; i < nu; i++) {
         u[i] = inputBounds.clamp(i, c[i]);
-        if (u[i] != c[i]) {
+        if (c[i] <= inputBounds.lower(i) || c[i] >= inputBounds.upper(i)) {
           saturations++;
           saturationAmount += Math.abs(c[i] - u[i]);
         }
@@ -280,8 +285,8 @@ public final class ClosedLoop {
       stateViolations++;
       maxStateViolation = Math.max(maxStateViolation, finalExcess);
     }
-    return new ClosedLoopResult(this, initialState, m, reason, detail, times, states, applied, raw, references, costs, total,
-        nanos, measured, disturbances, x,
+    return new ClosedLoopResult(this, initialState, m, reason, detail, times, states, applied, raw, references,
+        costs, total, nanos, measured, disturbances, x,
         new ClosedLoopResult.Violations(saturations, saturationAmount, stateViolations, maxStateViolation));
   }
 
@@ -345,22 +350,26 @@ public final class ClosedLoop {
     int nu = inputNames.size();
     if (c.stateDim() != nx || c.inputDim() != nu) {
       throw fail(String.format(Locale.ROOT,
-          "the controller has %d state%s %s and %d input%s %s, %s has %d state%s %s and %d input%s %s; use a"
-              + " controller made for %s", c.stateDim(), plural(c.stateDim()), c.stateNames(), c.inputDim(),
-          plural(c.inputDim()), c.inputNames(), systemName, nx, plural(nx), stateNames, nu, plural(nu), inputNames,
-          systemName));
+          "%s has %d state%s %s and %d input%s %s, %s has %d state%s %s and %d input%s %s; use a"
+              + " controller made for %s", controllerLabel, c.stateDim(), plural(c.stateDim()), c.stateNames(),
+          c.inputDim(), plural(c.inputDim()), c.inputNames(), systemName, nx, plural(nx), stateNames, nu, plural(nu),
+          inputNames, systemName));
     }
     List<String> wrong = new ArrayList<>();
     if (!c.stateNames().equals(stateNames)) {
-      wrong.add("state names " + c.stateNames() + " differ from " + stateNames);
+      wrong.add("state names " + c.stateNames() + " differ from " + systemName + "'s " + stateNames);
     }
     if (!c.inputNames().equals(inputNames)) {
-      wrong.add("input names " + c.inputNames() + " differ from " + inputNames);
+      wrong.add("input names " + c.inputNames() + " differ from " + systemName + "'s " + inputNames);
     }
     if (!wrong.isEmpty()) {
-      throw fail("the controller's " + String.join(" and its ", wrong) + "; it was made for another system (or"
-          + " names its variables differently): use a controller made for " + systemName);
+      throw fail(possessive(controllerLabel) + " " + String.join(" and its ", wrong) + "; it was made for another"
+          + " system (or names its variables differently): use a controller made for " + systemName);
     }
+  }
+
+  private static String possessive(String label) {
+    return label + "'s";
   }
 
   private static String plural(int n) {
@@ -374,7 +383,7 @@ public final class ClosedLoop {
         throw fail("dt " + b.dt + " s differs from the model's step " + md + " s; a model is stepped at its own dt");
       }
       if (Double.compare(controller.dt(), md) != 0) {
-        throw fail("the controller runs every " + controller.dt() + " s, the model steps " + md + " s");
+        throw fail(controllerLabel + " runs every " + controller.dt() + " s, the model steps " + md + " s");
       }
       return md;
     }
@@ -418,14 +427,14 @@ public final class ClosedLoop {
       System.arraycopy(uRef, 0, r, nx, nu);
       return r;
     }
-    throw fail("the controller's reference " + controller.referenceNames() + " is not the task's state (or state"
-        + " and input) reference: give reference(...) with " + nr + " values");
+    throw fail(possessive(controllerLabel) + " reference " + controller.referenceNames() + " is not the task's state"
+        + " (or state and input) reference: give reference(...) with " + nr + " values");
   }
 
   private double[] checkReference(double[] r, String what) {
     int nr = controller.referenceDim();
     if (r.length != nr) {
-      throw fail(what + " has " + r.length + " values, the controller expects " + nr + " "
+      throw fail(what + " has " + r.length + " values, " + controllerLabel + " expects " + nr + " "
           + controller.referenceNames());
     }
     for (int i = 0; i < nr; i++) {
@@ -494,6 +503,11 @@ public final class ClosedLoop {
     return controller;
   }
 
+  /** What results call the controller: its given name, else its {@code toString()}. */
+  String controllerName() {
+    return controllerName != null ? controllerName : String.valueOf(controller);
+  }
+
   String integrator() {
     return simulator == null ? null : simulator.toString();
   }
@@ -543,6 +557,7 @@ public final class ClosedLoop {
     private final Controller controller;
     private PlantSimulator simulator;
     private String name;
+    private String controllerName;
     private Double dt;
     private int steps;
     private double[] initialState;
@@ -657,6 +672,15 @@ public final class ClosedLoop {
     /** What the results call the system (default: the plant's catalog name, a model's class name). */
     public Builder systemName(String name) {
       this.name = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * What messages and results call the controller, e.g. its file (default: "the controller" in messages,
+     * its {@code toString()} in results).
+     */
+    public Builder controllerName(String name) {
+      this.controllerName = Objects.requireNonNull(name, "name");
       return this;
     }
 

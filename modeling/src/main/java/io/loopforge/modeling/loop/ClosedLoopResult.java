@@ -14,6 +14,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 
@@ -68,8 +69,10 @@ public final class ClosedLoopResult {
   /**
    * Constraint violations over the run.
    *
-   * @param inputSaturations (step, input) pairs where the actuator clipped the controller's output
-   * @param inputSaturationAmount {@code Σ |c_k,i − u_k,i|} over those pairs, input units
+   * @param inputSaturations (step, input) pairs where the controller's output reached or passed an input
+   *     bound: the actuator ran at its limit (a policy that saturates its own output counts too)
+   * @param inputSaturationAmount {@code Σ |c_k,i − u_k,i|}: how far the outputs went past the bounds, input
+   *     units (0 for a policy that saturates its own output)
    * @param stateViolations recorded states (including the final one) outside the operating region
    * @param maxStateViolation largest distance of a state component outside the region, state units (0 when
    *     none; +∞ for a NaN state)
@@ -114,7 +117,7 @@ public final class ClosedLoopResult {
       double[] finalState, Violations violations) {
     this.systemKind = loop.systemKind();
     this.systemName = loop.systemName();
-    this.controller = String.valueOf(loop.controller());
+    this.controller = loop.controllerName();
     this.referenceNames = List.copyOf(loop.controller().referenceNames());
     this.dt = loop.dt();
     this.stepsRequested = loop.steps();
@@ -153,7 +156,7 @@ public final class ClosedLoopResult {
     Arrays.sort(s);
     double median = n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
     int p95 = (int) Math.ceil(0.95 * n) - 1;
-    return new Timing(median * 1e-9, s[p95] * 1e-9, s[n - 1] * 1e-9);
+    return new Timing(median / 1e9, s[p95] / 1e9, s[n - 1] / 1e9);
   }
 
   /** {@code "plant"} or {@code "model"}. */
@@ -166,7 +169,7 @@ public final class ClosedLoopResult {
     return systemName;
   }
 
-  /** The controller's {@code toString()}. */
+  /** The controller's name given to the loop, else its {@code toString()}. */
   public String controller() {
     return controller;
   }
@@ -347,8 +350,11 @@ public final class ClosedLoopResult {
     Path tmp = null;
     try {
       Files.createDirectories(target.getParent());
-      tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-      Files.writeString(tmp, toJson(), StandardCharsets.UTF_8);
+      // Not Files.createTempFile: its owner-only permissions would stay with the moved file.
+      tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+          + System.nanoTime() + ".tmp");
+      Files.writeString(tmp, toJson(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE);
       try {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
