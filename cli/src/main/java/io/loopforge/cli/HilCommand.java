@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code loopforge hil}: closes the loop between a plant simulation and firmware under QEMU. */
@@ -75,6 +76,9 @@ final class HilCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (steps < 1) {
+      throw new ParameterException(spec.commandLine(), "--steps must be at least 1, got " + steps);
+    }
     PrintWriter w = spec.commandLine().getOut();
     Target t = Target.forName(target);
     Plant p = PlantCatalog.create(plant);

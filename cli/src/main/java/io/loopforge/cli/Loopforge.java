@@ -31,6 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
       GenerateCommand.class,
       SparsifyCommand.class,
       DesignCommand.class,
+      LoopCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

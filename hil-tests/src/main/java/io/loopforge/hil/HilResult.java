@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loopforge.modeling.Trajectory;
+import io.loopforge.modeling.loop.ClosedLoopResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,8 +14,8 @@ import java.util.List;
 
 /**
  * Outcome of a {@link HilSession}: the closed-loop trajectory and the metrics, as JSON by {@link
- * #toJson()} ({@code "format": "loopforge-hil/1"}). Times in seconds, instructions as counted under
- * QEMU {@code -icount shift=0}. Immutable.
+ * #toJson()} ({@code "format": "loopforge-hil/1"}, the trajectory included). Times in seconds,
+ * instructions as counted under QEMU {@code -icount shift=0}. Immutable.
  *
  * @param target target name
  * @param transport transport used
@@ -40,6 +41,8 @@ import java.util.List;
  *     {@code u_k}
  * @param finalState plant state after the last step
  * @param reference reference sent to the firmware
+ * @param closedLoop the closed-loop library's record of the run: the trajectory with the firmware's raw
+ *     outputs, the stage costs, the host-side time per lock-step exchange, the violations and why it stopped
  */
 public record HilResult(
     String target,
@@ -63,10 +66,12 @@ public record HilResult(
     List<String> transportErrorLog,
     Trajectory trajectory,
     double[] finalState,
-    double[] reference) {
+    double[] reference,
+    ClosedLoopResult closedLoop) {
 
   public HilResult {
     transportErrorLog = List.copyOf(transportErrorLog);
+    java.util.Objects.requireNonNull(closedLoop, "closedLoop");
     finalState = finalState.clone();
     reference = reference.clone();
   }
@@ -96,7 +101,10 @@ public record HilResult(
     return twinCompared && mismatchedSteps == 0;
   }
 
-  /** The metrics (not the trajectory) as a JSON tree. */
+  /**
+   * The metrics and, under {@code "trajectory"}, the trajectory as the closed-loop library writes it
+   * ({@link ClosedLoopResult#trajectoryJson()}: times, states, applied and raw inputs, references, stage costs).
+   */
   public ObjectNode toJsonTree() {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode n = mapper.createObjectNode();
@@ -135,6 +143,7 @@ public record HilResult(
     array(n.putArray("reference"), reference);
     array(n.putArray("initial_state"), trajectory.size() > 0 ? trajectory.state(0) : finalState);
     array(n.putArray("final_state"), finalState);
+    n.set("trajectory", closedLoop.trajectoryJson());
     return n;
   }
 

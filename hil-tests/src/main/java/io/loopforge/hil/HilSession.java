@@ -1,15 +1,13 @@
 package io.loopforge.hil;
 
-import io.loopforge.modeling.Trajectory;
-import io.loopforge.modeling.ode.OdeSystem;
-import io.loopforge.modeling.ode.Rk4;
-import io.loopforge.modeling.plant.ControlTask;
+import io.loopforge.modeling.loop.ClosedLoop;
+import io.loopforge.modeling.loop.ClosedLoopResult;
+import io.loopforge.modeling.loop.StageCost;
 import io.loopforge.modeling.plant.Plant;
+import io.loopforge.modeling.plant.PlantSimulator;
 import io.loopforge.targets.Target;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -19,10 +17,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A closed-loop HIL run: a Java simulation of a {@link Plant} and the firmware's controller under
- * QEMU, in lock-step. Each step sends the plant state {@code x_k} (rounded to float) and the
- * reference, receives the firmware's input, compares it bit for bit with the {@link ControllerTwin}
- * (when given), then integrates the plant over one control period with RK4 holding that input
- * (clipped to the plant's input bounds, as an actuator would).
+ * QEMU, in lock-step, run by the closed-loop library ({@link ClosedLoop}) with the firmware behind a
+ * {@link io.loopforge.modeling.policy.Controller}. Each step sends the plant state {@code x_k} (rounded to
+ * float) and the reference, receives the firmware's input, compares it bit for bit with the {@link
+ * ControllerTwin} (when given), then integrates the plant over one control period with RK4 (the {@link
+ * PlantSimulator}'s, {@link Builder#integrationSubsteps} substeps) holding that input clipped to the
+ * plant's input bounds, as an actuator would. The cost is the plant task's ({@link StageCost#taskCost});
+ * the run does not stop when the state leaves the plant's operating region (it counts the states outside).
  *
  * <pre>{@code
  * HilResult r = HilSession.builder(Target.MPS2_AN386, elf, PlantCatalog.create("mass-spring-damper"))
@@ -58,40 +59,20 @@ public final class HilSession {
     int nx = plant.stateDim();
     int nu = plant.inputDim();
     double dt = b.controlPeriod;
-    double h = dt / b.substeps;
-    double[] x = b.initialState != null ? b.initialState.clone() : plant.defaultInitialState();
-    ControlTask task = plant.defaultTask();
-    double[] ref = b.reference != null ? b.reference.clone() : task.referenceState();
-    double[] uRef = task.hasReferenceInput() ? task.referenceInput() : new double[nu];
-    double[] lower = plant.inputLower();
-    double[] upper = plant.inputUpper();
-
-    float[] xf = new float[nx];
-    float[] rf = new float[ref.length];
-    for (int i = 0; i < ref.length; i++) {
-      rf[i] = (float) ref[i];
-    }
-    double[] uHold = new double[nu];
-    OdeSystem f = (t, s, ds) -> plant.derivative(s, uHold, ds);
-    Rk4 rk4 = new Rk4(nx);
-
-    int n = b.steps;
-    double[] times = new double[n];
-    double[][] states = new double[n][];
-    double[][] inputs = new double[n][];
-    List<String> errors = new ArrayList<>();
-    double cost = 0;
-    double instrSum = 0;
-    long instrMax = Long.MIN_VALUE;
-    long instrMin = Long.MAX_VALUE;
-    int mismatched = 0;
-    double maxDiff = 0;
+    double[] x0 = b.initialState != null ? b.initialState.clone() : plant.defaultInitialState();
+    double[] ref = b.reference != null ? b.reference.clone() : plant.defaultTask().referenceState();
+    PlantSimulator rk4 = PlantSimulator.builder()
+        .integrator(PlantSimulator.Integrator.RK4)
+        .rk4Substeps(b.substeps)
+        .build();
 
     long t0 = System.nanoTime();
     long loopStart;
     long loopEnd;
     Duration boot;
     String controller;
+    FirmwareController firmware;
+    ClosedLoopResult loop;
     try (QemuRunner qemu = QemuRunner.builder(b.target, b.firmware)
         .transport(b.transport)
         .stepTimeout(b.stepTimeout)
@@ -105,99 +86,33 @@ public final class HilSession {
             "controller %s (nx = %d, nu = %d, nr = %d) does not fit plant %s (nx = %d, nu = %d) with a reference"
                 + " of length %d", controller, hello.nx(), hello.nu(), hello.nr(), plant.name(), nx, nu, ref.length));
       }
+      firmware = new FirmwareController(qemu, controller, plant, ref.length, dt, b.twin, b.corrupt);
+      ClosedLoop closedLoop = ClosedLoop.builder(plant, firmware)
+          .simulator(rk4)
+          .steps(b.steps)
+          .initialState(x0)
+          .reference(ref)
+          .stopOutsideRegion(false)
+          .build();
       loopStart = System.nanoTime();
-      for (int k = 0; k < n; k++) {
-        for (int i = 0; i < nx; i++) {
-          xf[i] = (float) x[i];
-        }
-        if (b.corrupt.contains(k)) {
-          errors.add(injectCorruption(qemu, k, xf, rf));
-        }
-        StepResult res = qemu.step(k, xf, rf);
-        if (res.status() != 0) {
-          throw new HilException(HilException.Kind.CONTROLLER_ERROR, "controller " + controller
-              + " returned error code " + res.status() + " at step " + k + " (state " + Arrays.toString(xf) + ")");
-        }
-        float[] u = res.input();
-        if (b.twin != null) {
-          float[] ut = b.twin.control(xf.clone(), rf.clone());
-          boolean same = ut.length == nu;
-          for (int i = 0; i < nu && i < ut.length; i++) {
-            same &= Float.floatToRawIntBits(ut[i]) == Float.floatToRawIntBits(u[i]);
-            maxDiff = Math.max(maxDiff, Math.abs((double) u[i] - ut[i]));
-          }
-          if (!same) {
-            if (mismatched == 0) {
-              LOG.warn("step {}: firmware input {} differs from the twin's {}", k, Arrays.toString(u), Arrays.toString(ut));
-            }
-            mismatched++;
-          }
-        }
-        long ins = res.instructions();
-        instrSum += ins;
-        instrMax = Math.max(instrMax, ins);
-        instrMin = Math.min(instrMin, ins);
-
-        double[] applied = new double[nu];
-        for (int i = 0; i < nu; i++) {
-          applied[i] = Math.min(upper[i], Math.max(lower[i], u[i]));
-          uHold[i] = applied[i];
-        }
-        times[k] = k * dt;
-        states[k] = x.clone();
-        inputs[k] = applied;
-        cost += (squaredDistance(x, ref) + squaredDistance(applied, uRef)) * dt;
-        for (int s = 0; s < b.substeps; s++) {
-          rk4.step(f, k * dt + s * h, x, h, x);
-        }
-      }
+      loop = closedLoop.run();
       loopEnd = System.nanoTime();
       long answered = qemu.stop();
-      if (answered != n) {
+      if (answered != firmware.stepsSent()) {
         throw new HilException(HilException.Kind.PROTOCOL,
-            "firmware answered " + answered + " STEP frames, the host sent " + n);
+            "firmware answered " + answered + " STEP frames, the host sent " + firmware.stepsSent());
       }
     }
     long t1 = System.nanoTime();
-    Trajectory trajectory = new Trajectory(times, states, inputs, plant.stateNames(), plant.inputNames());
-    return new HilResult(b.target.name(), b.transport, b.firmware, controller, plant.name(), dt, n,
+    if (loop.stopReason() != ClosedLoopResult.StopReason.COMPLETED) {
+      LOG.warn("the closed loop stopped early: {}", loop.stopDetail());
+    }
+    List<String> errors = firmware.transportErrors();
+    return new HilResult(b.target.name(), b.transport, b.firmware, controller, plant.name(), dt, loop.steps(),
         boot.toNanos() / 1e9, (loopEnd - loopStart) / 1e9, (t1 - t0) / 1e9,
-        n == 0 ? 0 : instrSum / n, n == 0 ? 0 : instrMax, n == 0 ? 0 : instrMin, cost,
-        b.twin != null, mismatched, b.twin != null ? maxDiff : Double.NaN, errors.size(), errors,
-        trajectory, x, ref);
-  }
-
-  private static String injectCorruption(QemuRunner qemu, int k, float[] x, float[] r) {
-    java.nio.ByteBuffer p = java.nio.ByteBuffer.allocate(5 + 4 * (x.length + r.length))
-        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    p.put((byte) Frame.Type.STEP.code()).putInt(k);
-    for (float v : x) {
-      p.putFloat(v);
-    }
-    for (float v : r) {
-      p.putFloat(v);
-    }
-    byte[] wire = Frame.of(p.array()).encode();
-    wire[wire.length - 1] ^= 0x01;
-    qemu.sendRaw(wire);
-    Frame answer = qemu.receive();
-    if (answer.type() != Frame.Type.ERROR) {
-      throw new HilException(HilException.Kind.PROTOCOL,
-          "firmware answered a STEP frame with a bad CRC at step " + k + " with " + answer + " instead of ERROR:"
-              + " it used a corrupted frame");
-    }
-    String line = "step " + k + ": firmware rejected a frame: " + answer.describeRejection();
-    LOG.info(line);
-    return line;
-  }
-
-  private static double squaredDistance(double[] a, double[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      double d = a[i] - b[i];
-      s += d * d;
-    }
-    return s;
+        firmware.instructionsMean(), firmware.instructionsMax(), firmware.instructionsMin(), loop.totalCost(),
+        b.twin != null, firmware.mismatchedSteps(), firmware.maxAbsInputDiff(), errors.size(), errors,
+        loop.trajectory(), loop.finalState(), ref, loop);
   }
 
   /** Options of a {@link HilSession}. */
@@ -233,10 +148,10 @@ public final class HilSession {
       return this;
     }
 
-    /** Number of control steps (default 1000). */
+    /** Number of control steps, at least 1 (default 1000). */
     public Builder steps(int steps) {
-      if (steps < 0) {
-        throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+      if (steps < 1) {
+        throw new IllegalArgumentException("steps must be >= 1, got " + steps);
       }
       this.steps = steps;
       return this;
@@ -251,7 +166,7 @@ public final class HilSession {
       return this;
     }
 
-    /** RK4 steps per control period (default 4). */
+    /** RK4 substeps per control period (default 4). */
     public Builder integrationSubsteps(int substeps) {
       if (substeps < 1) {
         throw new IllegalArgumentException("substeps must be >= 1, got " + substeps);

@@ -1,5 +1,6 @@
 package io.loopforge.hil;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,12 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loopforge.modeling.loop.ClosedLoop;
+import io.loopforge.modeling.loop.ClosedLoopResult;
 import io.loopforge.modeling.plant.MassSpringDamper;
 import io.loopforge.modeling.plant.PlantCatalog;
+import io.loopforge.modeling.plant.PlantSimulator;
+import io.loopforge.modeling.policy.Controller;
 import io.loopforge.targets.Target;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +63,61 @@ class HilSessionTest {
     assertTrue(r.closedLoopCost() > 0);
     // The first input saturates: 2·0.5 + 20·0.5 = 11 N > 10 N.
     assertEquals(10.0, r.trajectory().input(0)[0]);
+  }
+
+  @Test
+  void theHilCostIsTheClosedLoopLibrarysOnTheSameInputs() {
+    MassSpringDamper plant = MassSpringDamper.withDefaults();
+    HilResult hil = msd(Target.MPS2_AN386).steps(500).initialState(new double[] {-0.2, 0.3}).run();
+    assertTrue(hil.bitExact());
+
+    // The twin on the host sees what the firmware sees (state and reference rounded to float), so it returns
+    // the firmware's inputs bit for bit: the library's loop must give the HIL session's figures exactly.
+    MsdTwin twin = new MsdTwin();
+    Controller host = new Controller() {
+      @Override
+      public List<String> stateNames() {
+        return plant.stateNames();
+      }
+
+      @Override
+      public List<String> inputNames() {
+        return plant.inputNames();
+      }
+
+      @Override
+      public List<String> referenceNames() {
+        return List.of("position_ref", "velocity_ref");
+      }
+
+      @Override
+      public double dt() {
+        return 0.01;
+      }
+
+      @Override
+      public void control(double[] x, double[] reference, double[] u) {
+        u[0] = twin.control(new float[] {(float) x[0], (float) x[1]},
+            new float[] {(float) reference[0], (float) reference[1]})[0];
+      }
+    };
+    ClosedLoopResult library = ClosedLoop.builder(plant, host)
+        .simulator(PlantSimulator.builder().integrator(PlantSimulator.Integrator.RK4).rk4Substeps(4).build())
+        .steps(500).initialState(-0.2, 0.3).reference(0.5, 0).build().run();
+    assertEquals(library.totalCost(), hil.closedLoopCost(), 0.0);
+    assertEquals(library.trajectory(), hil.trajectory());
+    assertArrayEquals(library.finalState(), hil.finalState(), 0.0);
+    assertTrue(Arrays.deepEquals(library.rawInputs(), hil.closedLoop().rawInputs()));
+
+    // The figure is the task cost Σ (|x_k − r|² + |u_k − u_ref|²)·dt with u_ref = k·p_ref = 1 N, summed by hand.
+    double sum = 0;
+    for (int k = 0; k < hil.steps(); k++) {
+      double[] x = hil.trajectory().state(k);
+      double u = hil.trajectory().input(k)[0];
+      sum += ((x[0] - 0.5) * (x[0] - 0.5) + x[1] * x[1] + (u - 1.0) * (u - 1.0)) * 0.01;
+    }
+    assertEquals(sum, hil.closedLoopCost(), 0.0);
+    assertEquals(ClosedLoopResult.StopReason.COMPLETED, hil.closedLoop().stopReason());
   }
 
   @Test
@@ -112,7 +173,7 @@ class HilSessionTest {
         "steps", "boot_s", "loop_s", "total_s", "steps_per_s", "steps_per_s_with_boot", "instructions_per_step",
         "closed_loop_cost", "cost_definition", "twin_compared", "bit_exact", "mismatched_steps",
         "max_abs_input_diff", "transport_errors", "transport_error_log", "state_names", "reference",
-        "initial_state", "final_state"), iterator(n.fieldNames()));
+        "initial_state", "final_state", "trajectory"), iterator(n.fieldNames()));
     assertEquals("loopforge-hil/1", n.get("format").asText());
     assertEquals("semihosting", n.get("transport").asText());
     assertEquals("msd", n.get("controller").asText());
@@ -123,6 +184,15 @@ class HilSessionTest {
     assertEquals(r.closedLoopCost(), n.get("closed_loop_cost").asDouble());
     assertEquals(0.5, n.get("reference").get(0).asDouble());
     assertTrue(n.get("steps_per_s").asDouble() > 0);
+    // The trajectory, as the closed-loop library writes it: one row per step, numbers read back exactly.
+    JsonNode t = n.get("trajectory");
+    assertEquals(List.of("times", "states", "inputs", "raw_inputs", "references", "stage_costs"),
+        iterator(t.fieldNames()));
+    assertEquals(100, t.get("states").size());
+    for (int k = 0; k < 100; k++) {
+      assertEquals(r.trajectory().state(k)[0], t.get("states").get(k).get(0).doubleValue(), 0.0);
+      assertEquals(r.trajectory().input(k)[0], t.get("inputs").get(k).get(0).doubleValue(), 0.0);
+    }
   }
 
   private static List<String> iterator(java.util.Iterator<String> it) {

@@ -184,8 +184,21 @@ public final class PlantSimulator {
     return x;
   }
 
-  /** Advances the plant over one sampling interval with the input held; reuses its scratch arrays. */
-  private final class Interval {
+  /**
+   * A stepper that advances {@code plant} over one sampling interval at a time with this simulator's
+   * integrator, exactly as {@link #simulate} and {@link #collect} do: the closed loop uses it so that open
+   * and closed loop integrate alike.
+   */
+  public Interval interval(Plant plant) {
+    return new Interval(java.util.Objects.requireNonNull(plant, "plant"));
+  }
+
+  /**
+   * Advances one plant over one sampling interval with the input held (zero-order hold), with its
+   * simulator's integrator. Reuses its scratch arrays: no allocation per interval. Mutable and not
+   * thread-safe: one per run.
+   */
+  public final class Interval {
     private final Plant plant;
     private final double[] u;
     private final OdeSystem f;
@@ -194,7 +207,7 @@ public final class PlantSimulator {
     private final double[] span = new double[2];
     private final double[][] out;
 
-    Interval(Plant plant) {
+    private Interval(Plant plant) {
       int nx = plant.stateDim();
       this.plant = plant;
       this.u = new double[plant.inputDim()];
@@ -204,8 +217,19 @@ public final class PlantSimulator {
       this.out = new double[2][nx];
     }
 
-    /** Writes the state at {@code t0 + dt} into {@code next}; {@code step} only names the step in errors. */
-    void advance(int step, double t0, double dt, double[] x, double[] input, double[] next) {
+    /**
+     * Writes the state at {@code t0 + dt} into {@code next}; {@code step} only names the step in errors.
+     *
+     * @param step index of the interval, for messages only
+     * @param t0 start of the interval, s
+     * @param dt length of the interval, s
+     * @param x state at {@code t0}, plant state units (read only)
+     * @param input input held over the interval, plant input units (not clipped here)
+     * @param next output, the state at {@code t0 + dt}; must not alias {@code x}
+     * @throws ModelingException when the state blows up (a non-finite value or a step size that vanishes);
+     *     the message names the step, the times and the input
+     */
+    public void advance(int step, double t0, double dt, double[] x, double[] input, double[] next) {
       int nx = x.length;
       System.arraycopy(input, 0, u, 0, u.length);
       double t1 = t0 + dt;

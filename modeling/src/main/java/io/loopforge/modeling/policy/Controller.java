@@ -31,6 +31,14 @@ public interface Controller {
   double dt();
 
   /**
+   * Forgets whatever the controller carried over from earlier calls; the closed loop ({@code
+   * io.loopforge.modeling.loop.ClosedLoop}) calls it once at the start of every run. A stateful controller
+   * (a receding-horizon planner with a warm start, a firmware session that numbers its steps) clears its
+   * state here; a stateless one needs nothing, which is the default.
+   */
+  default void reset() {}
+
+  /**
    * Writes the input for state {@code x} and reference {@code reference} into {@code u}.
    *
    * @param x state, length {@link #stateDim()}
