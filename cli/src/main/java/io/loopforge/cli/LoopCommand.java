@@ -5,7 +5,7 @@ import io.loopforge.modeling.loop.ClosedLoopResult;
 import io.loopforge.modeling.plant.Plant;
 import io.loopforge.modeling.plant.PlantCatalog;
 import io.loopforge.modeling.policy.Controller;
-import io.loopforge.modeling.policy.PolicyFile;
+import io.loopforge.modeling.registry.ModelFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -99,11 +99,11 @@ final class LoopCommand implements Callable<Integer> {
     if (dt != null && (!(dt > 0) || Double.isInfinite(dt))) {
       throw usage("--dt must be a positive number of seconds, got " + dt);
     }
-    if (sameFile(out, controllerFile)) {
+    if (OutputPaths.same(out, controllerFile)) {
       throw usage("--out names the controller file " + controllerFile + ": writing the run would overwrite it;"
           + " give another --out");
     }
-    if (plot != null && sameFile(out, plot)) {
+    if (plot != null && OutputPaths.same(out, plot)) {
       throw usage("--out and --plot name the same file " + out + ": give two different files");
     }
     Plant p = PlantCatalog.create(plant);
@@ -143,9 +143,9 @@ final class LoopCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The controller in a model file; the one place that knows how controllers are read. */
+  /** The controller in a model file (a policy, or any controller kind the model registry knows). */
   private static Controller readController(Path file) {
-    return PolicyFile.read(file);
+    return ModelFiles.read(file).model().controller("loop --controller");
   }
 
   private void print(ClosedLoopResult r) {
@@ -177,19 +177,5 @@ final class LoopCommand implements Callable<Integer> {
 
   private ParameterException usage(String message) {
     return new ParameterException(spec.commandLine(), message);
-  }
-
-  /** Whether two paths name the same file: real paths of the files, or of their folders when they do not exist yet. */
-  static boolean sameFile(Path a, Path b) throws IOException {
-    return canonical(a).equals(canonical(b));
-  }
-
-  private static Path canonical(Path p) throws IOException {
-    Path abs = p.toAbsolutePath().normalize();
-    if (Files.exists(abs)) {
-      return abs.toRealPath();
-    }
-    Path parent = abs.getParent();
-    return parent != null && Files.exists(parent) ? parent.toRealPath().resolve(abs.getFileName()) : abs;
   }
 }

@@ -23,13 +23,17 @@ final class OutputPaths {
     if (out == null) {
       return;
     }
-    Path o = real(out);
     for (Path other : others) {
-      if (other != null && o.equals(real(other))) {
+      if (other != null && same(out, other)) {
         throw new ParameterException(spec.commandLine(), "the output " + out + " is the same file as " + other
             + "; writing it would destroy that file: choose another output path");
       }
     }
+  }
+
+  /** Whether two paths name the same file (see {@link #real}). */
+  static boolean same(Path a, Path b) {
+    return real(a).equals(real(b));
   }
 
   /** The real path of a file, or of its folder plus its name when the file does not exist yet. */

@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loopforge.modeling.Trajectory;
+import io.loopforge.modeling.io.AtomicFile;
 import io.loopforge.modeling.loop.ClosedLoopResult;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -164,11 +163,7 @@ public record HilResult(
 
   public void writeJson(Path file) {
     try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(file, toJson(), StandardCharsets.UTF_8);
+      AtomicFile.writeString(file, toJson());
     } catch (IOException e) {
       throw new HilException(HilException.Kind.SETUP, "cannot write " + file + ": " + e.getMessage(), e);
     }

@@ -85,6 +85,7 @@ public final class RecedingHorizonController implements Controller {
   }
 
   /** Forgets the previous plan and input; the planner resets too. */
+  @Override
   public void reset() {
     previous = null;
     previousInput = problem.inputReference();
