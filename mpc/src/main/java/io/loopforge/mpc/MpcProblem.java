@@ -16,9 +16,10 @@ import java.util.Objects;
  *   subject to  x_{t+1} = step(x_t, u_t),  u̲ ≤ u_t ≤ ū,  |u_t − u_{t−1}| ≤ Δ
  * </pre>
  *
- * with diagonal weights and {@code ‖·‖} the weighted {@link Norm#L1 L1} norm (sum of |w_i e_i|) or the
- * {@link Norm#LINF L∞} norm (max of |w_i e_i|, per time step). The costs are linear in a mixed-integer
- * program, where ojAlgo 56.2.1 is not reliable with quadratic objectives. {@code u_{−1}} is the input
+ * with diagonal weights and {@code ‖·‖} the weighted {@link Norm#L1 L1} norm (sum of |w_i e_i|), the
+ * {@link Norm#LINF L∞} norm (max of |w_i e_i|, per time step) or, for planners without integers, the
+ * {@link Norm#QUADRATIC quadratic} cost Σ w_i e_i². L1 and L∞ stay linear in a mixed-integer program,
+ * where ojAlgo 56.2.1 is not reliable with quadratic objectives. {@code u_{−1}} is the input
  * applied before the plan (given at plan time); the rate terms of step 0 use it.
  *
  * <p>Units: states and inputs in the model's units, {@code dt} in seconds. The state box is soft (a
@@ -32,7 +33,17 @@ public final class MpcProblem {
     /** Σ_i |w_i e_i|. */
     L1,
     /** max_i |w_i e_i|. */
-    LINF
+    LINF,
+    /**
+     * Σ_i w_i e_i², the classic tracking cost (Kaiser et al.'s SINDy-MPC): for planners without integers
+     * (sampling, gradient, SINDy-MPC); the mixed-integer planner refuses it.
+     */
+    QUADRATIC;
+
+    /** Whether a mixed-integer program with this cost stays linear. */
+    public boolean linear() {
+      return this != QUADRATIC;
+    }
   }
 
   private final DynamicsModel model;
@@ -236,15 +247,24 @@ public final class MpcProblem {
     return v;
   }
 
-  /** ‖w (a − b)‖ in the problem's norm. */
+  /** ‖w (a − b)‖ in the problem's norm ({@code Σ w_i (a_i − b_i)²} for {@link Norm#QUADRATIC}). */
   public double weighted(double[] a, double[] b, double[] w) {
     double s = 0;
     for (int i = 0; i < a.length; i++) {
       if (w[i] == 0) {
         continue;
       }
-      double e = Math.abs(w[i] * (a[i] - b[i]));
-      s = norm == Norm.L1 ? s + e : Math.max(s, e);
+      double d = a[i] - b[i];
+      switch (norm) {
+        case L1:
+          s += Math.abs(w[i] * d);
+          break;
+        case LINF:
+          s = Math.max(s, Math.abs(w[i] * d));
+          break;
+        default:
+          s += w[i] * d * d;
+      }
     }
     return s;
   }

@@ -37,6 +37,12 @@ class MpcProblemTest {
     double ji = inf.evaluate(x0, inf.constantWindow(new double[] {1, 0}), new double[] {0.2}, u, null);
     double expectedInf = 0.5 + 0.25 * 0.8 + Math.max(2, 0.5) + 40 + 0.25 + 0.375 + Math.max(7.5, 0.75) + 15;
     assertEquals(expectedInf, ji, 1e-12);
+
+    MpcProblem quad = problem(MpcProblem.Norm.QUADRATIC);
+    double jq = quad.evaluate(x0, quad.constantWindow(new double[] {1, 0}), new double[] {0.2}, u, null);
+    double expectedQuad = 0.5 * 1 + 0.25 * 0.64 + 2 * 1 + 1 * 0.25 + 40 + 0.5 * 0.25 + 0.25 * 2.25
+        + 10 * 0.5625 + 3 * 0.0625 + 15;
+    assertEquals(expectedQuad, jq, 1e-12);
   }
 
   @Test
