@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loopforge.modeling.nn.FoldedReluNetwork;
 import io.loopforge.modeling.nn.ReluNetwork;
-import io.loopforge.modeling.nn.ReluNetworkFile;
 import io.loopforge.modeling.policy.AffinePolicy;
 import io.loopforge.modeling.policy.InputBounds;
-import io.loopforge.modeling.policy.PolicyFile;
 import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.registry.ModelFiles;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +45,7 @@ class CodeGeneratorTest {
   void sameModelAndOptionsGiveTheSameBytes() throws Exception {
     ReluNetwork net = RandomModels.network(new SplittableRandom(5), 4, 2, 32, 32);
     Path file = dir.resolve("net.json");
-    ReluNetworkFile.write(net, file);
+    ModelFiles.write(Model.of(net), file);
     CodegenOptions o = CodegenOptions.builder("net").javaPackage("com.acme").build();
     GeneratedCode a = CodeGenerator.generate(ModelFiles.read(file), o);
     // a second, independent load and generation
@@ -72,7 +70,7 @@ class CodeGeneratorTest {
   void headerNamesModelShapesAndFileHashButNoDate() throws Exception {
     ReluNetwork net = RandomModels.network(new SplittableRandom(6), 4, 2, 32, 32);
     Path file = dir.resolve("pendulum_net.json");
-    ReluNetworkFile.write(net, file);
+    ModelFiles.write(Model.of(net), file);
     String sha = ModelFiles.sha256(Files.readAllBytes(file));
     GeneratedCode code = CodeGenerator.generate(ModelFiles.read(file), CodegenOptions.builder("pend").build());
     String h = code.file("pend.h").orElseThrow().content();
@@ -119,7 +117,7 @@ class CodeGeneratorTest {
     assertTrue(h.contains("int lqr_control(const float *state, const float *reference, float *input_out);"), h);
     String c = code.file("lqr.c").orElseThrow().content();
     assertTrue(c.contains("if (input_out[0] < -2.0f) {"), c);
-    assertTrue(PolicyFile.toJson(PolicyFile.read(file)).contains("\"gain\""));
+    assertTrue(ModelFiles.toJson(ModelFiles.read(file).model()).contains("\"gain\""));
     // the contract travels with the C files and says what the header declares
     ControllerContract contract = code.contract().orElseThrow();
     assertEquals(ControllerContract.builder("lqr").stateNames("x", "v").inputNames("f").referenceNames("x_ref", "v_ref")

@@ -12,7 +12,6 @@ import io.loopforge.modeling.registry.ModelFiles;
 import io.loopforge.modeling.sindy.CustomFunction;
 import io.loopforge.modeling.sindy.FeatureLibrary;
 import io.loopforge.modeling.sindy.SindyModel;
-import io.loopforge.modeling.sindy.SindyModelFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -47,7 +46,8 @@ class SindyAgreementTest {
 
   static SindyModel lorenz() {
     try (InputStream in = SindyAgreementTest.class.getResourceAsStream("/models/lorenz.json")) {
-      return SindyModelFile.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "lorenz.json", null);
+      return (SindyModel) ModelFiles.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "lorenz.json",
+          "lorenz.json").model().value();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -121,7 +121,7 @@ class SindyAgreementTest {
     if (!discrete) {
       o.putObject("integrator").put("method", "rk4").put("substeps", 1 + rng.nextInt(4));
     }
-    return SindyModelFile.fromJson(o, "random", null);
+    return (SindyModel) ModelFiles.parse(o.toString(), "random", "random.json").model().value();
   }
 
   @Test
@@ -264,7 +264,7 @@ class SindyAgreementTest {
     o.putArray("feature_names").add("exp(x0)");
     o.putArray("coefficients").addArray().add(0.5);
     o.putObject("library").put("type", "custom");
-    SindyModel m = SindyModelFile.fromJson(o, "custom.json", lib);
+    SindyModel m = (SindyModel) ModelFiles.parse(o.toString(), "custom.json", "custom.json", lib).model().value();
     CodegenException e = assertThrows(CodegenException.class,
         () -> CodeGenerator.generate(Model.of(m), CodegenOptions.builder("c").build()));
     assertTrue(e.getMessage().startsWith("the SINDy term 'exp(x0)' is not a product of powers, sines and cosines"),

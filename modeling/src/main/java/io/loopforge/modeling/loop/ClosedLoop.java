@@ -41,7 +41,8 @@ import java.util.SplittableRandom;
  * noise. The controller's {@link Controller#reset()} is called at the start of every {@link #run()}.
  *
  * <pre>{@code
- * ClosedLoopResult r = ClosedLoop.builder(PlantCatalog.create("pendulum"), PolicyFile.read(path))
+ * ClosedLoopResult r = ClosedLoop.builder(PlantCatalog.create("pendulum"),
+ *     ModelFiles.read(path).model().controller("the loop"))
  *     .steps(500).initialState(2.8, 0).measurementNoise(1e-3, 1e-3).seed(7).build().run();
  * r.writeJson(Path.of("run.json"));
  * }</pre>

@@ -89,6 +89,14 @@ public final class ModelFiles {
     return parse(text, source, name, sha256(text.getBytes(StandardCharsets.UTF_8)), null);
   }
 
+  /**
+   * Parses a model file's text; a SINDy model's terms are built from {@code library} (a custom library,
+   * which has no JSON form).
+   */
+  public static ModelFile parse(String text, String source, String name, FeatureLibrary library) {
+    return parse(text, source, name, sha256(text.getBytes(StandardCharsets.UTF_8)), library);
+  }
+
   private static ModelFile parse(String text, String source, String name, String hash, FeatureLibrary library) {
     JsonNode root;
     try {

@@ -6,7 +6,7 @@
  * Sindy sindy = SindySpec.read(Path.of("spec.json")).toSindy();     // or Sindy.builder()…build()
  * SindyModel model = sindy.fit(TrajectoryCsv.read(Path.of("data.csv")));
  * model.printLines().forEach(System.out::println);                  // (x0)' = -9.999 x0 +  9.999 x1
- * SindyModelFile.write(model, Path.of("model.json"));               // loopforge-model/1, type sindy
+ * ModelFiles.write(Model.of(model), Path.of("model.json"));       // loopforge-model/1, type sindy
  * </pre>
  *
  * <ul>
@@ -20,7 +20,8 @@
  *       {@link io.loopforge.modeling.sindy.Sr3}, {@link io.loopforge.modeling.sindy.EnsembleOptimizer};
  *   <li>{@link io.loopforge.modeling.sindy.SindyModel}: equations, prediction, R², simulation, and a
  *       {@link io.loopforge.modeling.DynamicsModel} (RK4 step with its exact Jacobian for continuous
- *       models); {@link io.loopforge.modeling.sindy.SindyModelFile} reads and writes it;
+ *       models); {@link io.loopforge.modeling.sindy.SindyModelFile} is its file codec, used through
+ *       the model registry ({@link io.loopforge.modeling.registry.ModelFiles});
  *   <li>{@link io.loopforge.modeling.sindy.SindySpec}: the JSON fit spec, parsed strictly.
  * </ul>
  *
