@@ -61,6 +61,7 @@ final class FirmwareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws java.io.IOException {
+    OutputPaths.refuseOverwrite(spec, out, controller);
     PrintWriter w = spec.commandLine().getOut();
     Target t = Target.forName(target);
     ControllerSource source;

@@ -76,6 +76,8 @@ final class HilCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    OutputPaths.refuseOverwrite(spec, out, firmware, twinModel, plot);
+    OutputPaths.refuseOverwrite(spec, plot, firmware, twinModel);
     if (steps < 1) {
       throw new ParameterException(spec.commandLine(), "--steps must be at least 1, got " + steps);
     }

@@ -91,6 +91,7 @@ final class IdentifyMlpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    OutputPaths.refuseOverwrite(spec, out, data.toArray(new Path[0]));
     PrintWriter o = spec.commandLine().getOut();
     if (hidden.length == 0) {
       throw new CliException("--hidden needs at least one width, e.g. --hidden 64,64");

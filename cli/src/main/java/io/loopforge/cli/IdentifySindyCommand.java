@@ -114,6 +114,8 @@ final class IdentifySindyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    OutputPaths.refuseOverwrite(spec, out, data.toArray(new Path[0]));
+    OutputPaths.refuseOverwrite(spec, out, specFile);
     SindySpec.Builder b = specFile == null ? SindySpec.builder().source("the command line")
         : SindySpec.builder(specFile).source(specFile + " with the command-line flags");
     applyFlags(b);

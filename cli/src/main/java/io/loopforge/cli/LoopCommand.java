@@ -99,13 +99,8 @@ final class LoopCommand implements Callable<Integer> {
     if (dt != null && (!(dt > 0) || Double.isInfinite(dt))) {
       throw usage("--dt must be a positive number of seconds, got " + dt);
     }
-    if (OutputPaths.same(out, controllerFile)) {
-      throw usage("--out names the controller file " + controllerFile + ": writing the run would overwrite it;"
-          + " give another --out");
-    }
-    if (plot != null && OutputPaths.same(out, plot)) {
-      throw usage("--out and --plot name the same file " + out + ": give two different files");
-    }
+    OutputPaths.refuseOverwrite(spec, out, controllerFile, plot);
+    OutputPaths.refuseOverwrite(spec, plot, controllerFile);
     Plant p = PlantCatalog.create(plant);
     checkLength("--x0", x0, p.name() + " has", p.stateNames(), "states");
     checkLength("--noise", noise, p.name() + " has", p.stateNames(), "states");

@@ -159,6 +159,10 @@ final class SparsifyCommand implements Callable<Integer> {
     if (budget < 0) {
       throw new CliException("--relu-budget must be ≥ 0, got " + budget);
     }
+    OutputPaths.refuseOverwrite(spec, out, model);
+    if (data != null) {
+      OutputPaths.refuseOverwrite(spec, out, data.toArray(new Path[0]));
+    }
     ModelFile file = ModelFiles.read(model);
     if (file.kind() != ModelKind.RELU_NETWORK) {
       throw new CliException("model file " + model + " holds " + file.kind().withArticle() + "; sparsify needs an"

@@ -159,16 +159,16 @@ class LoopCommandTest {
     Run overwrite = run("loop", "--plant", "mass-spring-damper", "--controller", policy.toString(), "--steps", "10",
         "--out", sameAsPolicy);
     assertEquals(2, overwrite.code());
-    assertEquals("--out names the controller file " + policy + ": writing the run would overwrite it; give another"
-        + " --out", firstLine(overwrite.err()));
+    assertEquals("the output " + sameAsPolicy + " is the same file as " + policy + "; writing it would destroy that"
+        + " file: choose another output path", firstLine(overwrite.err()));
     assertTrue(Files.readString(policy).contains("\"gain\""), "the policy file is untouched");
 
     Files.createSymbolicLink(dir.resolve("link"), dir.resolve("sub"));
     Run samePlot = run("loop", "--plant", "mass-spring-damper", "--controller", policy.toString(), "--steps", "10",
         "--out", dir.resolve("sub/run.out").toString(), "--plot", dir.resolve("link/run.out").toString());
     assertEquals(2, samePlot.code());
-    assertEquals("--out and --plot name the same file " + dir.resolve("sub/run.out") + ": give two different files",
-        firstLine(samePlot.err()));
+    assertEquals("the output " + dir.resolve("sub/run.out") + " is the same file as " + dir.resolve("link/run.out")
+        + "; writing it would destroy that file: choose another output path", firstLine(samePlot.err()));
   }
 
   @Test
