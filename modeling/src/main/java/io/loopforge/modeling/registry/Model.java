@@ -47,12 +47,18 @@ public sealed interface Model
   /** The model object itself (a SindyModel, ReluNetwork, FoldedReluNetwork, AffinePolicy or NetworkPolicy). */
   Object value();
 
-  List<String> stateNames();
+  default List<String> stateNames() {
+    return asDynamics().map(DynamicsModel::stateNames).orElseGet(() -> asController().orElseThrow().stateNames());
+  }
 
-  List<String> inputNames();
+  default List<String> inputNames() {
+    return asDynamics().map(DynamicsModel::inputNames).orElseGet(() -> asController().orElseThrow().inputNames());
+  }
 
   /** Sample interval, s. */
-  double dt();
+  default double dt() {
+    return asDynamics().map(DynamicsModel::dt).orElseGet(() -> asController().orElseThrow().dt());
+  }
 
   /**
    * The model as dynamics {@code x⁺ = step(x, u)}.
@@ -138,21 +144,6 @@ public sealed interface Model
     public Object value() {
       return model;
     }
-
-    @Override
-    public List<String> stateNames() {
-      return model.stateNames();
-    }
-
-    @Override
-    public List<String> inputNames() {
-      return model.inputNames();
-    }
-
-    @Override
-    public double dt() {
-      return model.dt();
-    }
   }
 
   /** A ReLU network (layers, neuron kinds). */
@@ -184,21 +175,6 @@ public sealed interface Model
     @Override
     public Object value() {
       return network;
-    }
-
-    @Override
-    public List<String> stateNames() {
-      return network.stateNames();
-    }
-
-    @Override
-    public List<String> inputNames() {
-      return network.inputNames();
-    }
-
-    @Override
-    public double dt() {
-      return network.dt();
     }
   }
 
@@ -232,21 +208,6 @@ public sealed interface Model
     public Object value() {
       return network;
     }
-
-    @Override
-    public List<String> stateNames() {
-      return network.stateNames();
-    }
-
-    @Override
-    public List<String> inputNames() {
-      return network.inputNames();
-    }
-
-    @Override
-    public double dt() {
-      return network.dt();
-    }
   }
 
   /** An affine policy {@code u = sat(u_ref − K (x − x_ref))}. */
@@ -279,21 +240,6 @@ public sealed interface Model
     public Object value() {
       return policy;
     }
-
-    @Override
-    public List<String> stateNames() {
-      return policy.stateNames();
-    }
-
-    @Override
-    public List<String> inputNames() {
-      return policy.inputNames();
-    }
-
-    @Override
-    public double dt() {
-      return policy.dt();
-    }
   }
 
   /** A ReLU-network policy of state and reference. */
@@ -325,21 +271,6 @@ public sealed interface Model
     @Override
     public Object value() {
       return policy;
-    }
-
-    @Override
-    public List<String> stateNames() {
-      return policy.stateNames();
-    }
-
-    @Override
-    public List<String> inputNames() {
-      return policy.inputNames();
-    }
-
-    @Override
-    public double dt() {
-      return policy.dt();
     }
   }
 }
