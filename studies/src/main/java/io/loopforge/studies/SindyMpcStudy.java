@@ -12,11 +12,15 @@ import io.loopforge.modeling.sindy.Sindy;
 import io.loopforge.modeling.sindy.SindyModel;
 import io.loopforge.modeling.sindy.Stlsq;
 import io.loopforge.mpc.MpcProblem;
+import io.loopforge.mpc.Plan;
+import io.loopforge.mpc.PlanRequest;
 import io.loopforge.mpc.PlanStatus;
 import io.loopforge.mpc.Planner;
 import io.loopforge.mpc.RecedingHorizonController;
 import io.loopforge.mpc.SindyMpcPlanner;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -50,8 +54,9 @@ import java.util.function.Function;
  * </ol>
  * Per planner and episode it reports the closed-loop cost J_cl = Σ_k ‖x_k − x*‖² + R u_k² + R_Δ (u_k −
  * u_{k−1})² (Kaiser's evalObjectiveFCN, u_{−1} = 0), the final distance to x*, the time after which the
- * state stays within {@link Options#settleRadius} of x*, and the planner's own wall time per step. A run
- * without control gives the scale.
+ * state stays within {@link Options#settleRadius} of x*, and the planner's own wall time per step, measured
+ * after a discarded warm-up episode of {@value #WARM_UP_STEPS} steps (a warm JVM). A run without control
+ * gives the scale.
  *
  * <p>The planners are given as factories of {@link Planner}s on the study's {@link MpcProblem}; the
  * defaults are SINDy-MPC and a stand-in MPPI ({@link StandInMppi}) until the {@code mpc} module's sampling
@@ -122,12 +127,14 @@ public final class SindyMpcStudy {
    * @param finalError ‖x_N − x*‖ after the last step
    * @param settleSeconds time after which ‖x − x*‖ stays within the settle radius, s; NaN when it never does
    * @param solveMillis the planner's wall time per step, ms (one entry per step)
+   * @param cpuMillis the planner thread's CPU time per step, ms (one entry per step): on a shared machine
+   *     the wall time includes waiting for a core, this does not
    * @param iterations subproblems (or samples) per step, mean
    * @param fallbacks steps where the controller applied a fallback
    * @param statuses count of each status applied
    */
   public record Episode(String planner, int index, double[] initialState, double cost, double finalError,
-      double settleSeconds, double[] solveMillis, double iterations, int fallbacks, Map<PlanStatus, Integer> statuses,
+      double settleSeconds, double[] solveMillis, double[] cpuMillis, double iterations, int fallbacks, Map<PlanStatus, Integer> statuses,
       ClosedLoopResult.StopReason stop) {}
 
   /** The study's result: the fitted model, and every episode of every planner (and of no control). */
@@ -145,6 +152,9 @@ public final class SindyMpcStudy {
       return out;
     }
   }
+
+  /** Steps of the discarded warm-up episode run before each planner's episodes. */
+  static final int WARM_UP_STEPS = 50;
 
   /** Name of the row without control. */
   public static final String NO_CONTROL = "no control (u = 0)";
@@ -177,6 +187,9 @@ public final class SindyMpcStudy {
     }
     for (PlannerEntry entry : o.planners()) {
       Planner planner = entry.factory().apply(problem);
+      // a discarded episode first: the times reported are those of a warm JVM (classes loaded, code compiled)
+      episode(plant, o.withEpisodes(1, Math.min(WARM_UP_STEPS, o.steps())), planner, entry.name(), -1, starts.get(0),
+          target);
       for (int e = 0; e < starts.size(); e++) {
         episodes.add(episode(plant, o, planner, entry.name(), e, starts.get(e), target));
       }
@@ -231,8 +244,9 @@ public final class SindyMpcStudy {
   private static Episode episode(LorenzControl plant, Options o, Planner planner, String name, int index, double[] x0,
       double[] target) {
     List<RecedingHorizonController.Step> steps = new ArrayList<>();
+    CpuTimed timed = planner == null ? null : new CpuTimed(planner);
     Controller controller = planner == null ? new ZeroInput(plant, o.ts())
-        : RecedingHorizonController.builder(planner).listener(steps::add).build();
+        : RecedingHorizonController.builder(timed).listener(steps::add).build();
     ClosedLoopResult r = ClosedLoop.builder(plant, controller).steps(o.steps()).dt(o.ts()).initialState(x0)
         .reference(target).build().run();
     Trajectory tr = r.trajectory();
@@ -265,7 +279,8 @@ public final class SindyMpcStudy {
       fallbacks += s.fallback() ? 1 : 0;
       statuses.merge(s.applied().status(), 1, Integer::sum);
     }
-    return new Episode(name, index, x0.clone(), cost, finalError, settle, millis,
+    double[] cpu = timed == null ? new double[0] : timed.millis.stream().mapToDouble(Double::doubleValue).toArray();
+    return new Episode(name, index, x0.clone(), cost, finalError, settle, millis, cpu,
         steps.isEmpty() ? 0 : iterations / steps.size(), fallbacks, statuses, r.stopReason());
   }
 
@@ -317,8 +332,8 @@ public final class SindyMpcStudy {
         r.initialStates().size(), o.seed(), o.steps(), num(o.steps() * o.ts())));
     sb.append("| planner | at x* (‖x_N − x*‖ ≤ ").append(num(o.settleRadius())).append(") | J_cl mean | J_cl median"
         + " | final ‖x − x*‖ median | settled after, median (s) | solve ms/step median | p95 | max |"
-        + " subproblems or samples/step | fallbacks | statuses |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + " CPU ms/step median | p95 | subproblems or samples/step | fallbacks | statuses |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     List<String> names = new ArrayList<>();
     names.add(NO_CONTROL);
     for (PlannerEntry p : o.planners()) {
@@ -331,6 +346,7 @@ public final class SindyMpcStudy {
       double[] errors = new double[eps.size()];
       List<Double> settle = new ArrayList<>();
       List<Double> millis = new ArrayList<>();
+      List<Double> cpuMillis = new ArrayList<>();
       double iterations = 0;
       int fallbacks = 0;
       Map<PlanStatus, Integer> statuses = new EnumMap<>(PlanStatus.class);
@@ -345,17 +361,22 @@ public final class SindyMpcStudy {
         for (double m : e.solveMillis()) {
           millis.add(m);
         }
+        for (double m : e.cpuMillis()) {
+          cpuMillis.add(m);
+        }
         iterations += e.iterations() / eps.size();
         fallbacks += e.fallbacks();
         e.statuses().forEach((k, v) -> statuses.merge(k, v, Integer::sum));
       }
       boolean control = !name.equals(NO_CONTROL);
       double[] ms = millis.stream().mapToDouble(Double::doubleValue).toArray();
-      sb.append(String.format(Locale.ROOT, "| %s | %d / %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+      double[] cpu = cpuMillis.stream().mapToDouble(Double::doubleValue).toArray();
+      sb.append(String.format(Locale.ROOT, "| %s | %d / %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
           name, reached, eps.size(), num(mean(costs)), num(median(costs)), num(median(errors)),
           settle.isEmpty() ? "–" : num(median(settle.stream().mapToDouble(Double::doubleValue).toArray())),
           control ? num(median(ms)) : "–", control ? num(percentile(ms, 0.95)) : "–",
-          control ? num(Arrays.stream(ms).max().orElse(Double.NaN)) : "–", control ? num(iterations) : "–",
+          control ? num(Arrays.stream(ms).max().orElse(Double.NaN)) : "–", control ? num(median(cpu)) : "–",
+          control ? num(percentile(cpu, 0.95)) : "–", control ? num(iterations) : "–",
           control ? Integer.toString(fallbacks) : "–", control ? statuses.toString() : "–"));
     }
     sb.append("\nJ_cl per initial state:\n\n| x₀ |");
@@ -377,7 +398,9 @@ public final class SindyMpcStudy {
       sb.append('\n');
     }
     sb.append(String.format(Locale.ROOT, "%nJ_cl = Σ_k ‖x_k − x*‖² + R u_k² + R_Δ (u_k − u_{k−1})² over the run; solve"
-        + " time is the planner's wall time per control step on this machine. Total wall time %.0f s.%n", r.seconds()));
+        + " time is the planner's wall time per control step on this machine, CPU time that of its thread (the"
+        + " wall time less any wait for a core), both after a warm-up episode of %d steps."
+        + " Total wall time %.0f s.%n", WARM_UP_STEPS, r.seconds()));
     return sb.toString();
   }
 
@@ -414,6 +437,40 @@ public final class SindyMpcStudy {
 
   private static String num(double v) {
     return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.3g", v);
+  }
+
+  /** A planner whose calls are timed in CPU time of the calling thread. */
+  private static final class CpuTimed implements Planner {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private final Planner planner;
+    final List<Double> millis = new ArrayList<>();
+
+    CpuTimed(Planner planner) {
+      this.planner = planner;
+    }
+
+    @Override
+    public MpcProblem problem() {
+      return planner.problem();
+    }
+
+    @Override
+    public String name() {
+      return planner.name();
+    }
+
+    @Override
+    public void reset() {
+      planner.reset();
+    }
+
+    @Override
+    public Plan plan(PlanRequest request) {
+      long t0 = THREADS.getCurrentThreadCpuTime();
+      Plan p = planner.plan(request);
+      millis.add((THREADS.getCurrentThreadCpuTime() - t0) / 1e6);
+      return p;
+    }
   }
 
   /** u = 0 at every step: the free Lorenz flow, the scale of the costs. */
