@@ -13,6 +13,17 @@ import java.util.Objects;
  * exact derivative of its {@link DynamicsModel#step}; a SINDy model's is exact through the RK4 stages of its
  * discretisation, so the linearisation is that of the very map the planner predicts with.
  *
+ * <pre>{@code
+ * SindyModel model = Sindy.builder().library(FeatureLibrary.polynomial(2)).build()
+ *     .fit(data)              // continuous-time SINDYc, e.g. on data sampled every 1 ms
+ *     .withStep(0.01, 1);     // plan every Ts = 10 ms: one RK4 step of the fitted right-hand side
+ * MpcProblem problem = MpcProblem.builder(model, 10).norm(MpcProblem.Norm.QUADRATIC)
+ *     .stateReference(xStar).inputWeights(0.001).inputBounds(lower, upper).build();
+ * Controller mpc = RecedingHorizonController.builder(SindyMpcPlanner.builder(problem).build()).build();
+ * }</pre>
+ * {@code withStep} suits continuous-time models only: a discrete-time SINDy model maps x[k] to x[k+1] at
+ * the data's interval whatever {@code dt} says, so plan on it at that interval.
+ *
  * <h2>The scheme</h2>
  * From the start ū (the warm start, usually the previous plan shifted, or u_ref repeated, whichever has the
  * lower J; both clipped into the input box and the rate limits), repeat:
