@@ -156,8 +156,20 @@ public final class SindyModel implements DynamicsModel {
     return substeps;
   }
 
-  /** This model with another discretisation for {@link #step}: sample interval {@code dt} (s), RK4 substeps. */
+  /**
+   * This continuous-time model with another discretisation for {@link #step}: sample interval
+   * {@code dt} (s), RK4 substeps.
+   *
+   * @throws ModelingException for a discrete-time model, whose step is the fitted map x[k+1] = Ξ Θ(x[k],
+   *     u[k]) at the data's sample interval: relabelling its dt would change the time without changing
+   *     the map
+   */
   public SindyModel withStep(double dt, int substeps) {
+    if (discreteTime) {
+      throw new ModelingException("a discrete-time SINDy model steps by its fitted map at dt = " + this.dt
+          + " s and cannot be re-timed to " + dt + " s; fit a continuous-time model, or resample the data and fit"
+          + " again at the new sample interval");
+    }
     if (!(dt > 0) || Double.isInfinite(dt)) {
       throw new IllegalArgumentException("dt must be a positive number of seconds, got " + dt);
     }

@@ -129,6 +129,10 @@ class SindyModelTest {
     m.jacobian(new double[] {0.2}, new double[0], a, new double[1][0]);
     assertEquals(3.6 * (1 - 2 * 0.2), a[0][0], 1e-12);
     assertEquals(1.0, m.score(data), 1e-12);
+    ModelingException e = org.junit.jupiter.api.Assertions.assertThrows(ModelingException.class,
+        () -> m.withStep(0.5, 1));
+    assertEquals("a discrete-time SINDy model steps by its fitted map at dt = 1.0 s and cannot be re-timed to 0.5 s;"
+        + " fit a continuous-time model, or resample the data and fit again at the new sample interval", e.getMessage());
   }
 
   @Test
