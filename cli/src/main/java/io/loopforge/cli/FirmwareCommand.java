@@ -64,6 +64,8 @@ final class FirmwareCommand implements Callable<Integer> {
   @Override
   public Integer call() throws java.io.IOException {
     OutputPaths.refuseOverwrite(spec, out, controller);
+    OutputPaths.checkWritable(spec, "--out", out);
+    OutputPaths.checkWritableFolder(spec, "--build-dir", buildDir);
     PrintWriter w = spec.commandLine().getOut();
     Target t = Target.forName(target);
     boolean modelFile = controller.getFileName() != null && controller.getFileName().toString().endsWith(".json");

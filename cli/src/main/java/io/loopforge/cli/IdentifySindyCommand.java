@@ -116,6 +116,7 @@ final class IdentifySindyCommand implements Callable<Integer> {
   public Integer call() {
     OutputPaths.refuseOverwrite(spec, out, data.toArray(new Path[0]));
     OutputPaths.refuseOverwrite(spec, out, specFile);
+    OutputPaths.checkWritable(spec, "--out", out);
     SindySpec.Builder b = specFile == null ? SindySpec.builder().source("the command line")
         : SindySpec.builder(specFile).source(specFile + " with the command-line flags");
     applyFlags(b);

@@ -7,7 +7,6 @@ import io.loopforge.modeling.excitation.Excitation;
 import io.loopforge.modeling.excitation.ExcitationKind;
 import io.loopforge.modeling.io.TrajectoryCsv;
 import io.loopforge.modeling.plant.Plant;
-import io.loopforge.modeling.plant.PlantCatalog;
 import io.loopforge.modeling.plant.PlantSimulator;
 import io.loopforge.modeling.registry.ModelFiles;
 import java.io.IOException;
@@ -109,6 +108,8 @@ final class SimulateCommand implements Callable<Integer> {
       }
     }
     OutputPaths.refuseOverwrite(spec, plot, model);
+    OutputPaths.checkWritable(spec, "--out", out);
+    OutputPaths.checkWritable(spec, "--plot", plot);
     return model != null ? replay() : simulatePlant();
   }
 
@@ -125,7 +126,8 @@ final class SimulateCommand implements Callable<Integer> {
     if (!(dt > 0) || Double.isInfinite(dt)) {
       throw new ParameterException(spec.commandLine(), "--dt must be a positive number of seconds, got " + dt);
     }
-    Plant p = PlantCatalog.create(plant);
+    Plant p = PlantsCommand.create(spec, plant);
+    SizeChecks.fits(spec, "--steps", steps, SizeChecks.bytesPerRow(p.stateDim(), p.inputDim()), "the trajectory", "row");
     double[] initial = x0 == null ? p.defaultInitialState() : x0;
     if (initial.length != p.stateNames().size()) {
       throw new ParameterException(

@@ -629,6 +629,27 @@ public final class QemuRunner implements AutoCloseable {
       return this;
     }
 
+    /** A 32-bit little-endian ARM ELF executable, or a SETUP error saying what the file is not. */
+    private static void checkElf(Path file, String build) {
+      byte[] head = new byte[20];
+      int n;
+      try (InputStream in = Files.newInputStream(file)) {
+        n = in.readNBytes(head, 0, head.length);
+      } catch (IOException e) {
+        throw new HilException(HilException.Kind.SETUP, "cannot read the firmware " + file + ": " + e.getMessage(), e);
+      }
+      if (n < head.length || head[0] != 0x7f || head[1] != 'E' || head[2] != 'L' || head[3] != 'F') {
+        throw new HilException(HilException.Kind.SETUP, "firmware " + file + " is not an ELF file (it does not start"
+            + " with the ELF magic bytes 7f 45 4c 46); " + build);
+      }
+      int machine = (head[18] & 0xFF) | (head[19] & 0xFF) << 8;
+      if (head[4] != 1 || head[5] != 1 || machine != 40) {
+        throw new HilException(HilException.Kind.SETUP, "firmware " + file + " is an ELF file but not for a 32-bit"
+            + " little-endian ARM processor (class " + head[4] + ", data " + head[5] + ", machine " + machine
+            + "; a Cortex-M4 image has 1, 1, 40); " + build);
+      }
+    }
+
     private static Duration positive(Duration d) {
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException("timeout must be positive, got " + d);
@@ -648,10 +669,16 @@ public final class QemuRunner implements AutoCloseable {
         throw new HilException(HilException.Kind.SETUP, "target " + target.name()
             + " is build-only (no QEMU machine); run HIL on mps2-an386 or netduinoplus2");
       }
-      if (!Files.isRegularFile(firmware)) {
-        throw new HilException(HilException.Kind.SETUP, "firmware " + firmware + " does not exist; build it with "
-            + "loopforge firmware --target " + target.name() + " --controller DIR --out " + firmware.getFileName());
+      String build = "build it with loopforge firmware --target " + target.name() + " --controller DIR --out "
+          + firmware.getFileName();
+      if (Files.isDirectory(firmware)) {
+        throw new HilException(HilException.Kind.SETUP, "firmware " + firmware + " is a folder, not an ELF file; give"
+            + " the firmware file (" + build + ")");
       }
+      if (!Files.isRegularFile(firmware)) {
+        throw new HilException(HilException.Kind.SETUP, "firmware " + firmware + " does not exist; " + build);
+      }
+      checkElf(firmware, build);
       Path q = qemu;
       if (q == null) {
         q = locateQemu();

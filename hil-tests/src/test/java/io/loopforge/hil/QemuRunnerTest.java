@@ -229,6 +229,19 @@ class QemuRunnerTest {
   }
 
   @Test
+  void aFolderOrATextFileIsNotFirmware() throws java.io.IOException {
+    Path dir = java.nio.file.Files.createDirectories(tmp.resolve("build"));
+    HilException folder = assertThrows(HilException.class, () -> QemuRunner.builder(Target.MPS2_AN386, dir).start());
+    assertEquals("firmware " + dir + " is a folder, not an ELF file; give the firmware file (build it with loopforge"
+        + " firmware --target mps2-an386 --controller DIR --out build)", folder.getMessage());
+    Path text = java.nio.file.Files.writeString(tmp.resolve("lqr.json"), "{\"format\": \"loopforge-model/1\"}\n");
+    HilException notElf = assertThrows(HilException.class, () -> QemuRunner.builder(Target.MPS2_AN386, text).start());
+    assertEquals("firmware " + text + " is not an ELF file (it does not start with the ELF magic bytes 7f 45 4c 46);"
+        + " build it with loopforge firmware --target mps2-an386 --controller DIR --out lqr.json", notElf.getMessage());
+    assertEquals(HilException.Kind.SETUP, notElf.kind());
+  }
+
+  @Test
   void wrongFirmwareForTheMachineIsNotASuccess() {
     // An image linked for netduinoplus2 (flash at 0x08000000) does not boot on mps2-an386.
     Path elf = TestFirmware.elf(Target.NETDUINOPLUS2, "msd");

@@ -125,6 +125,14 @@ public final class Sindy {
     return fit(data, null);
   }
 
+  /** At most 20 names, then how many more: a message stays readable for a library of thousands of terms. */
+  static String abbreviated(List<String> names) {
+    if (names.size() <= 20) {
+      return names.toString();
+    }
+    return "[" + String.join(", ", names.subList(0, 20)) + ", … and " + (names.size() - 20) + " more]";
+  }
+
   /**
    * Fits a continuous-time model to the data with the given derivatives (user-supplied {@code ẋ}, one
    * array per trajectory, same shape as its states, state units per second).
@@ -223,8 +231,15 @@ public final class Sindy {
     }
     if (total < p) {
       throw new ModelingException("the regression has " + total + " samples but the library has " + p
-          + " terms " + lib.featureNames() + "; give at least as many samples as terms (more data, or a smaller"
-          + " library)");
+          + " terms " + abbreviated(lib.featureNames()) + "; give at least as many samples as terms (more data, or a"
+          + " smaller library)");
+    }
+    long designBytes = 8L * total * p;
+    long available = Runtime.getRuntime().maxMemory();
+    if (optimizer.needsRows() && designBytes > available / 2) {
+      throw new ModelingException(String.format(java.util.Locale.ROOT, "the design matrix (%d samples × %d terms)"
+          + " needs about %.1f GB, more than half of the %.1f GB this JVM may use: use a smaller library or fewer"
+          + " samples (or give Java more memory, -Xmx)", total, p, designBytes / 1e9, available / 1e9));
     }
 
     Design design = new Design(total, p, m, new Rows(lib, zs, ys, starts, m, p), threads);
@@ -386,6 +401,11 @@ public final class Sindy {
     double[] ind = pr.independence();
     double tol = Math.max(n, pr.p) * Math.ulp(1.0);
     for (int k = 0; k < pr.p; k++) {
+      if (!Double.isFinite(pr.colNorms[k]) || Double.isNaN(ind[k])) {
+        throw new ModelingException("the feature library overflows on this data: term \"" + names.get(k)
+            + "\" (column " + k + ") has values too large for double arithmetic (its norm over the samples is "
+            + pr.colNorms[k] + "); rescale the data (other units) or remove the outlying rows");
+      }
       if (pr.colNorms[k] == 0.0) {
         throw new ModelingException("the feature library is rank-deficient on this data: term \"" + names.get(k)
             + "\" (column " + k + ") is zero at every sample; remove it from the library (or excite that input)");
