@@ -1,8 +1,6 @@
 package io.loopforge.cli;
 
 import io.loopforge.modeling.Dataset;
-import io.loopforge.modeling.io.CsvOptions;
-import io.loopforge.modeling.io.TrajectoryCsv;
 import io.loopforge.modeling.nn.MlpTrainer;
 import io.loopforge.modeling.nn.Normalization;
 import io.loopforge.modeling.nn.ReluNetwork;
@@ -106,8 +104,7 @@ final class IdentifyMlpCommand implements Callable<Integer> {
     }
     // parameters: weights and biases of every layer; training keeps about eight arrays of them (the weights,
     // their gradient per thread, Adam's two moments, the averaged and the best weights)
-    CsvOptions options = DataFiles.options(data, inputs, spec.commandLine().getOut());
-    Dataset dataset = TrajectoryCsv.readAll(data, options);
+    Dataset dataset = DataFiles.read(data, inputs, spec.commandLine().getOut(), spec.commandLine().getErr());
     long parameters = 0;
     int previous = dataset.stateNames().size() + dataset.inputNames().size();
     for (int h : hidden) {

@@ -162,7 +162,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
     DynamicsModel m = ModelFiles.read(model).model().dynamics("simulate --model");
     PrintWriter w = spec.commandLine().getOut();
-    Dataset recorded = TrajectoryCsv.readAll(data, DataFiles.options(data, inputs, w));
+    Dataset recorded = DataFiles.read(data, inputs, w, spec.commandLine().getErr());
     OpenLoopPrediction p = OpenLoopPrediction.of(m, recorded);
     TrajectoryCsv.write(p.predicted(), out);
     w.printf(Locale.ROOT, "replayed %d trajectory%s (%d predicted rows) through %s; prediction written to %s%n",

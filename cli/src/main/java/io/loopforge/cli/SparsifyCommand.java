@@ -3,8 +3,6 @@ package io.loopforge.cli;
 import io.loopforge.modeling.Dataset;
 import io.loopforge.modeling.DynamicsModel;
 import io.loopforge.modeling.io.AtomicFile;
-import io.loopforge.modeling.io.CsvOptions;
-import io.loopforge.modeling.io.TrajectoryCsv;
 import io.loopforge.modeling.nn.FoldedReluNetwork;
 import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.nn.RolloutData;
@@ -174,8 +172,7 @@ final class SparsifyCommand implements Callable<Integer> {
       throw new CliException("--relu-budget " + budget + " is larger than the network in " + model + ", which has "
           + dense.reluCount() + " ReLUs; choose at most " + dense.reluCount());
     }
-    CsvOptions options = DataFiles.options(data, inputs, spec.commandLine().getOut());
-    Dataset dataset = TrajectoryCsv.readAll(data, options);
+    Dataset dataset = DataFiles.read(data, inputs, spec.commandLine().getOut(), spec.commandLine().getErr());
     if (!dataset.stateNames().equals(dense.stateNames()) || !dataset.inputNames().equals(dense.inputNames())) {
       throw new CliException("the network in " + model + " has states " + dense.stateNames() + " and inputs "
           + dense.inputNames() + ", but " + data.get(0) + " has states " + dataset.stateNames() + " and inputs "

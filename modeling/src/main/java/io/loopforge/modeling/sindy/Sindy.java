@@ -247,8 +247,8 @@ public final class Sindy {
       design.materialize();
     }
     LsProblem full = design.full();
-    checkRank(full, lib.featureNames(), total);
     FitLog log = new FitLog(equationNames(stateNames));
+    checkRank(full, lib.featureNames(), log);
     double[][] coef = optimizer.fit(design, log);
     double modelDt = Double.isNaN(dt) ? dataDt(data) : dt;
     ObjectNode spec;
@@ -397,9 +397,16 @@ public final class Sindy {
    * the part of it outside the span of the columns before it, {@code |R_kk|}, is below
    * {@code max(n, p) · ε} of its length.
    */
-  private static void checkRank(LsProblem pr, List<String> names, int n) {
+  /**
+   * An overflowing library is an error; a rank-deficient one is a warning that names the dependent terms:
+   * PySINDy fits it all the same (ridge regression is well-posed, plain least squares returns the
+   * minimum-norm solution) and the threshold decides which of the redundant terms remain.
+   */
+  private static void checkRank(LsProblem pr, List<String> names, FitLog log) {
     double[] ind = pr.independence();
-    double tol = Math.max(n, pr.p) * Math.ulp(1.0);
+    double tol = pr.rankTolerance();
+    List<String> zero = new ArrayList<>();
+    List<String> dependent = new ArrayList<>();
     for (int k = 0; k < pr.p; k++) {
       if (!Double.isFinite(pr.colNorms[k]) || Double.isNaN(ind[k])) {
         throw new ModelingException("the feature library overflows on this data: term \"" + names.get(k)
@@ -407,16 +414,29 @@ public final class Sindy {
             + pr.colNorms[k] + "); rescale the data (other units) or remove the outlying rows");
       }
       if (pr.colNorms[k] == 0.0) {
-        throw new ModelingException("the feature library is rank-deficient on this data: term \"" + names.get(k)
-            + "\" (column " + k + ") is zero at every sample; remove it from the library (or excite that input)");
-      }
-      if (!(ind[k] > tol)) {
-        throw new ModelingException("the feature library is rank-deficient on this data: term \"" + names.get(k)
-            + "\" (column " + k + ") is a linear combination of the terms before it (relative remainder "
-            + String.format(java.util.Locale.ROOT, "%.1e", ind[k]) + ", e.g. a duplicate term or a constant"
-            + " column next to the bias); remove the redundant terms");
+        zero.add("\"" + names.get(k) + "\" (column " + k + ")");
+      } else if (!(ind[k] > tol)) {
+        dependent.add("\"" + names.get(k) + "\" (column " + k + String.format(java.util.Locale.ROOT,
+            ", relative remainder %.1e)", ind[k]));
       }
     }
+    if (!zero.isEmpty()) {
+      log.warn("the feature library is rank-deficient on this data: " + abbreviatedTerms(zero) + " "
+          + (zero.size() == 1 ? "is" : "are") + " zero at every sample, so " + (zero.size() == 1 ? "its coefficient is"
+          : "their coefficients are") + " 0 (excite that input, or leave the term out of the library)");
+    }
+    if (!dependent.isEmpty()) {
+      log.warn("the feature library is rank-deficient on this data: " + abbreviatedTerms(dependent) + " "
+          + (dependent.size() == 1 ? "is a linear combination" : "are linear combinations") + " of the terms before"
+          + " (e.g. a duplicate term, or u^2 constant under a two-level input next to the bias); least squares takes"
+          + " the minimum-norm solution and the threshold decides which redundant terms remain, as in PySINDy;"
+          + " leave them out of the library for a unique model");
+    }
+  }
+
+  private static String abbreviatedTerms(List<String> terms) {
+    String s = abbreviated(terms);
+    return "term" + (terms.size() == 1 ? " " : "s ") + s.substring(1, s.length() - 1);
   }
 
   private static double dataDt(Dataset data) {
