@@ -8,6 +8,7 @@ import io.loopforge.cli.LoopforgeTest.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,5 +75,59 @@ class FileSafetyTest {
         "--twin", policy.toString(), "--out", dir.resolve("hil.json").toString());
     assertEquals(0, hil.code(), hil.err());
     // NoLeftovers checks the temporary directory
+  }
+
+  /** Two runs writing one output at once: the file ends up as one complete run's, never interleaved rows. */
+  @Test
+  void twoSimulationsWritingOneFileLeaveOneCompleteFile() throws Exception {
+    List<byte[]> alone = new java.util.ArrayList<>();
+    for (String seed : List.of("1", "2")) {
+      Path f = dir.resolve("alone-" + seed + ".csv");
+      assertEquals(0, run("simulate", "--plant", "cartpole-walls", "--steps", "20000", "--dt", "0.01", "--seed", seed,
+          "--out", f.toString()).code());
+      alone.add(Files.readAllBytes(f));
+    }
+    Path shared = dir.resolve("shared.csv");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 3; round++) {
+        var a = pool.submit(() -> run("simulate", "--plant", "cartpole-walls", "--steps", "20000", "--dt", "0.01",
+            "--seed", "1", "--out", shared.toString()));
+        var b = pool.submit(() -> run("simulate", "--plant", "cartpole-walls", "--steps", "20000", "--dt", "0.01",
+            "--seed", "2", "--out", shared.toString()));
+        assertEquals(0, a.get().code());
+        assertEquals(0, b.get().code());
+        byte[] got = Files.readAllBytes(shared);
+        assertTrue(java.util.Arrays.equals(got, alone.get(0)) || java.util.Arrays.equals(got, alone.get(1)),
+            "round " + round + ": the file is neither run's output");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".tmp"))
+          .collect(java.util.stream.Collectors.toList()), "temporary files left");
+    }
+  }
+
+  /** Generated code goes through a temporary file: a write that fails leaves no partial file and no trace. */
+  @Test
+  void generateThatFailsLeavesNoPartialFile() throws IOException {
+    Path policy = policy();
+    Path gen = dir.resolve("gen");
+    assertEquals(0, run("generate", "--model", policy.toString(), "--lang", "c", "--out", gen.toString()).code());
+    // the model changes, and lqr.c cannot be replaced (a folder of that name is in the way)
+    Path changed = dir.resolve("lqr2.json");
+    Files.writeString(changed, Files.readString(policy).replaceFirst("\"gain\" : \\[ \\[ ", "\"gain\" : [ [ 1"));
+    Files.delete(gen.resolve("lqr.c"));
+    Files.createDirectories(gen.resolve("lqr.c").resolve("x"));
+    Run r = run("generate", "--model", changed.toString(), "--lang", "c", "--prefix", "lqr", "--out", gen.toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().startsWith("error: cannot write ") && !r.err().contains("Exception"), r.err());
+    try (var files = Files.list(gen)) {
+      assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".tmp"))
+          .collect(java.util.stream.Collectors.toList()), "partial files left");
+    }
+    assertTrue(Files.readString(gen.resolve("lqr.h")).contains("lqr_control"), "complete files only");
   }
 }
