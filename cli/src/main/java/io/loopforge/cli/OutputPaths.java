@@ -102,23 +102,6 @@ final class OutputPaths {
 
   /** Why a file operation failed, in words (no exception class names). */
   static String reason(IOException e) {
-    if (e instanceof java.nio.file.AccessDeniedException) {
-      return "permission denied on " + e.getMessage();
-    }
-    if (e instanceof java.nio.file.NoSuchFileException) {
-      return "no such file or folder: " + e.getMessage();
-    }
-    if (e instanceof java.nio.file.FileAlreadyExistsException) {
-      return e.getMessage() + " exists and is not a folder";
-    }
-    if (e instanceof java.nio.file.NotDirectoryException) {
-      return e.getMessage() + " is not a folder";
-    }
-    if (e instanceof java.nio.file.FileSystemException) {
-      java.nio.file.FileSystemException f = (java.nio.file.FileSystemException) e;
-      String file = f.getFile() == null ? "" : f.getFile() + ": ";
-      return file + (f.getReason() != null ? f.getReason() : "input/output error");
-    }
-    return e.getMessage() != null ? e.getMessage() : "input/output error";
+    return io.loopforge.modeling.io.FileErrors.reason(e);
   }
 }

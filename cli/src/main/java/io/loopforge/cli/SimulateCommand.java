@@ -120,8 +120,9 @@ final class SimulateCommand implements Callable<Integer> {
     if (steps == null || dt == null) {
       throw new ParameterException(spec.commandLine(), "--plant needs --steps N and --dt S");
     }
-    if (steps < 1) {
-      throw new ParameterException(spec.commandLine(), "--steps must be at least 1, got " + steps);
+    if (steps < 3) {
+      throw new ParameterException(spec.commandLine(), "--steps must be at least 3 (the fewest rows a data file may"
+          + " hold: a derivative needs three samples), got " + steps);
     }
     if (!(dt > 0) || Double.isInfinite(dt)) {
       throw new ParameterException(spec.commandLine(), "--dt must be a positive number of seconds, got " + dt);

@@ -52,6 +52,7 @@ class CommandErrorsTest {
   @ValueSource(strings = {
       "plants --verbose --bogus",
       "simulate --plant segway --steps 10 --dt 0.1 --out @s.csv",
+      "simulate --plant pendulum --steps 1 --dt 0.1 --out @s.csv",
       "simulate --plant pendulum --steps 10 --dt 0.1 --x0 1,2,3 --out @s.csv",
       "identify sindy --data @d.csv --out @folder",
       "identify mlp --data @d.csv --hidden 0 --out @m2.json",
@@ -74,6 +75,7 @@ class CommandErrorsTest {
       "hil --firmware @fw.elf --plant pendulum --dt 0 --out @h.json|--dt must be a positive number of seconds, got 0.0",
       "hil --firmware @fw.elf --plant pendulum --dt -1 --out @h.json|--dt must be a positive number of seconds, got -1.0",
       "hil --firmware @fw.elf --plant pendulum --steps -1 --out @h.json|--steps must be at least 1, got -1",
+      "simulate --plant pendulum --steps 1 --dt 0.1 --out @s.csv|--steps must be at least 3 (the fewest rows",
       "hil --firmware @fw.elf --plant pendulum --step-timeout 0 --out @h.json|--step-timeout must be at least 1 ms, got 0",
       "simulate --plant pendulum --steps 10 --dt 0.1 --out @s.csv --plot @folder|--plot DIR is a folder: give a file name",
       "simulate --plant pendulum --steps 1000000000 --dt 0.01 --out @s.csv|--steps 1000000000: the trajectory would need about",

@@ -1,6 +1,7 @@
 package io.loopforge.codegen;
 
 import io.loopforge.modeling.io.AtomicFile;
+import io.loopforge.modeling.io.FileErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,7 +83,7 @@ public final class GeneratedCode {
           AtomicFile.write(target, o -> o.write(bytes));
         }
       } catch (IOException e) {
-        throw new CodegenException("cannot write " + target + ": " + e.getMessage(), e);
+        throw new CodegenException("cannot write " + target + ": " + FileErrors.reason(e), e);
       }
       out.add(target);
     }

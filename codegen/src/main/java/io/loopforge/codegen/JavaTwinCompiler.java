@@ -106,7 +106,7 @@ public final class JavaTwinCompiler {
       Constructor<?> ctor = loader.loadClass(className).getConstructor();
       return ctor.newInstance();
     } catch (ReflectiveOperationException e) {
-      throw new CodegenException("the generated twin could not be loaded: " + e, e);
+      throw new CodegenException("the generated twin could not be loaded (a bug in the twin's generator): " + e, e);
     }
   }
 

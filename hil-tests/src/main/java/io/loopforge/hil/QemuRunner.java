@@ -1,5 +1,6 @@
 package io.loopforge.hil;
 
+import io.loopforge.modeling.io.FileErrors;
 import io.loopforge.targets.ArmToolchain;
 import io.loopforge.targets.Target;
 import io.loopforge.targets.TargetException;
@@ -141,7 +142,7 @@ public final class QemuRunner implements AutoCloseable {
         cmd.addAll(List.of("-serial", "null"));
       }
     } catch (IOException e) {
-      throw new HilException(HilException.Kind.SETUP, "cannot create a directory for the UART socket: " + e, e);
+      throw new HilException(HilException.Kind.SETUP, "cannot create a folder for the UART socket: " + FileErrors.reason(e), e);
     }
     cmd.addAll(List.of("-kernel", firmware.toString()));
     if (transport == Transport.UART) {

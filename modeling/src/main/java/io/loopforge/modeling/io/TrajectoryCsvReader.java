@@ -99,7 +99,7 @@ final class TrajectoryCsvReader {
       throw new ModelingException(
           file + ", line " + (reader.lineNo + 1) + " or later: the file is not UTF-8 text; save it as UTF-8", e);
     } catch (IOException e) {
-      throw new ModelingException(file + ": cannot read the file: " + e, e);
+      throw new ModelingException(file + ": cannot read the file: " + FileErrors.reason(e), e);
     }
   }
 
