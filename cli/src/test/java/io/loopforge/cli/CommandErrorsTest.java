@@ -213,4 +213,13 @@ class CommandErrorsTest {
     assertEquals(0, warned.code(), warned.err());
     assertTrue(warned.err().startsWith("warning: the firmware's inputs differ"), warned.err());
   }
+
+  @Test
+  void aDemoThatFailsItsCheckSaysWhy() {
+    Run r = run("demo", "--steps", "300", "--hil-steps", "50", "--out", dir.resolve("demo").toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().startsWith("error: the demo's HIL check failed: the closed loop ended ")
+        && r.err().contains("it did not settle (give it more --hil-steps; the default 600 settles)"), r.err());
+    assertFalse(r.out().contains("demo finished"), r.out());
+  }
 }

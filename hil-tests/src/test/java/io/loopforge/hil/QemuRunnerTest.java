@@ -21,8 +21,11 @@ class QemuRunnerTest {
   @TempDir Path tmp;
 
   @AfterEach
-  void noQemuLeftBehind() {
+  void noQemuLeftBehind() throws java.io.IOException {
     assertEquals(0, QemuRunner.liveProcesses(), "QEMU processes left running");
+    try (var left = java.nio.file.Files.newDirectoryStream(Path.of(System.getProperty("java.io.tmpdir")), "lf-qemu-*")) {
+      assertFalse(left.iterator().hasNext(), "UART socket folders left behind");
+    }
   }
 
   @Test
