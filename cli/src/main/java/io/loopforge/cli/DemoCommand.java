@@ -21,7 +21,6 @@ import io.loopforge.modeling.nn.TrainingConfig;
 import io.loopforge.modeling.nn.TrainingListener;
 import io.loopforge.modeling.nn.TrainingResult;
 import io.loopforge.modeling.plant.Plant;
-import io.loopforge.modeling.plant.PlantCatalog;
 import io.loopforge.modeling.plant.PlantSimulator;
 import io.loopforge.modeling.policy.AffinePolicy;
 import io.loopforge.modeling.policy.InputBounds;
@@ -45,6 +44,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -117,16 +117,35 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  /** Largest |x - x_ref| at the end of the HIL run for the loop to count as settled. */
+  private static final double SETTLED = 1e-2;
+
   @Override
   public Integer call() throws IOException {
     Recipe recipe = RECIPES.get(plant);
     if (recipe == null) {
-      throw new CliException("the demo knows the plants " + String.join(", ", RECIPES.keySet().stream().sorted().toList())
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--plant: the demo knows the plants " + String.join(", ", RECIPES.keySet().stream().sorted().toList())
           + "; got " + plant);
     }
     PrintWriter w = spec.commandLine().getOut();
-    Files.createDirectories(out);
-    Plant p = PlantCatalog.create(plant);
+    OutputPaths.checkWritableFolder(spec, "--out", out);
+    Plant p = PlantsCommand.create(spec, plant);
+    if (steps < 100) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--steps must be at least 100 (samples to"
+          + " learn from), got " + steps);
+    }
+    if (hilSteps < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--hil-steps must be at least 1, got "
+          + hilSteps);
+    }
+    if (!(dt > 0) || Double.isInfinite(dt)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--dt must be a positive number of"
+          + " seconds, got " + dt);
+    }
+    SizeChecks.fits(spec, "--steps", steps, 4 * SizeChecks.bytesPerRow(p.stateDim(), p.inputDim()), "the data",
+        "row");
+    SizeChecks.fits(spec, "--hil-steps", hilSteps, 2 * SizeChecks.bytesPerRow(p.stateDim() * 2, p.inputDim() * 3),
+        "the HIL trajectory", "step");
     String name = p.name().replace('-', '_');
 
     stage(w, 1, "data", "exciting %s from %s with a %s signal, %d samples of %s s", p.name(),
@@ -218,9 +237,29 @@ final class DemoCommand implements Callable<Integer> {
         r.instructionsMean(), r.instructionsMax(), r.stepsPerSecond(),
         r.bitExact() ? "bit-exact" : "DIFFERS at " + r.mismatchedSteps() + " steps", r.transportErrors());
     w.printf("      wrote %s and %s%n", hilJson, out.resolve("hil.png"));
-    w.println("demo finished. Not built yet: mixed-integer MPC on sparse models and its distillation.");
+    List<String> failures = new java.util.ArrayList<>();
+    if (!r.bitExact()) {
+      failures.add("the firmware's inputs differ from the Java twin's at " + r.mismatchedSteps() + " steps");
+    }
+    if (r.transportErrors() > 0) {
+      failures.add(r.transportErrors() + " transport errors between the host and the firmware");
+    }
+    if (!(err < SETTLED)) {
+      failures.add(String.format(Locale.ROOT, "the closed loop ended %.2e from the reference after %d steps, more"
+          + " than %.0e: it did not settle (give it more --hil-steps; the default %s settles)", err, hilSteps,
+          SETTLED, spec.findOption("--hil-steps").defaultValue()));
+    }
+    w.println("Not built yet: mixed-integer MPC on sparse models and its distillation.");
     w.flush();
-    return r.bitExact() && err < 1e-2 ? 0 : 1;
+    if (!failures.isEmpty()) {
+      PrintWriter e = spec.commandLine().getErr();
+      e.println("error: the demo's HIL check failed: " + String.join("; ", failures) + " (see " + hilJson + ")");
+      e.flush();
+      return 1;
+    }
+    w.println("demo finished: every check passed.");
+    w.flush();
+    return 0;
   }
 
   /**

@@ -2,7 +2,6 @@ package io.loopforge.cli;
 
 import io.loopforge.modeling.DynamicsModel;
 import io.loopforge.modeling.plant.Plant;
-import io.loopforge.modeling.plant.PlantCatalog;
 import io.loopforge.modeling.policy.AffinePolicy;
 import io.loopforge.modeling.policy.InputBounds;
 import io.loopforge.modeling.registry.Model;
@@ -82,7 +81,9 @@ final class DesignLqrCommand implements Callable<Integer> {
     if (plant == null && model == null) {
       throw new ParameterException(spec.commandLine(), "say what to design on: --plant NAME, --model MODEL.json, or both");
     }
-    Plant p = plant == null ? null : PlantCatalog.create(plant);
+    Plant p = plant == null ? null : PlantsCommand.create(spec, plant);
+    OutputPaths.refuseOverwrite(spec, out, model);
+    OutputPaths.checkWritable(spec, "--out", out);
     DynamicsModel m = null;
     if (model != null) {
       OutputPaths.refuseOverwrite(spec, out, model);

@@ -56,30 +56,52 @@ final class FirmwareCommand implements Callable<Integer> {
   int stack;
 
   @Option(names = "--build-dir", paramLabel = "DIR",
-      description = "Keep the build files (sources, glue header, map file) in DIR.")
+      description = "Keep the build files (sources, glue header, map file) in DIR. A build replaces only the"
+          + " files an earlier build wrote there and refuses to overwrite any other; builds sharing DIR wait"
+          + " for each other.")
   Path buildDir;
 
   @Override
   public Integer call() throws java.io.IOException {
     OutputPaths.refuseOverwrite(spec, out, controller);
+    OutputPaths.checkWritable(spec, "--out", out);
+    OutputPaths.checkWritableFolder(spec, "--build-dir", buildDir);
     PrintWriter w = spec.commandLine().getOut();
     Target t = Target.forName(target);
-    ControllerSource source;
-    if (Files.isRegularFile(controller) && controller.getFileName().toString().endsWith(".json")) {
-      String p = prefix != null ? prefix : CodegenOptions.prefixFromFileName(controller.getFileName().toString());
-      Path sourceDir = (buildDir != null ? buildDir : Files.createTempDirectory("loopforge-controller-"))
-          .resolve("controller");
-      ModelFile model = ModelFiles.read(controller);
-      GeneratedCode code = CodeGenerator.generate(model, CodegenOptions.builder(p).languages(Language.C).build());
-      ControllerContract contract = code.contract().orElseThrow(() -> new CodegenException("model file " + controller
-          + " holds " + model.kind().withArticle() + ", not a controller: firmware runs a policy (\"type\":"
-          + " \"policy\", e.g. from loopforge design lqr)"));
-      code.writeTo(sourceDir, null);
-      w.printf("generated C for %s into %s%n", controller, sourceDir);
-      source = ControllerSource.of(sourceDir, contract);
-    } else {
-      source = prefix == null ? ControllerSource.of(controller) : ControllerSource.of(controller, prefix);
+    boolean modelFile = controller.getFileName() != null && controller.getFileName().toString().endsWith(".json");
+    if (modelFile && !Files.isRegularFile(controller)) {
+      throw new CliException("the controller model file " + controller + " does not exist: give a policy model"
+          + " file (loopforge design lqr writes one) or a directory of generated C (loopforge generate)");
     }
+    if (!modelFile && !Files.isDirectory(controller)) {
+      throw new CliException(Files.exists(controller)
+          ? "--controller " + controller + " is neither a directory of generated C nor a model file (.json)"
+          : "the controller directory " + controller + " does not exist: give a directory of generated C"
+              + " (loopforge generate) or a policy model file (.json)");
+    }
+    if (!modelFile) {
+      ControllerSource source = prefix == null ? ControllerSource.of(controller) : ControllerSource.of(controller, prefix);
+      return build(w, t, source);
+    }
+    String p = prefix != null ? prefix : CodegenOptions.prefixFromFileName(controller.getFileName().toString());
+    ModelFile model = ModelFiles.read(controller);
+    GeneratedCode code = CodeGenerator.generate(model, CodegenOptions.builder(p).languages(Language.C).build());
+    ControllerContract contract = code.contract().orElseThrow(() -> new CodegenException("model file " + controller
+        + " holds " + model.kind().withArticle() + ", not a controller: firmware runs a policy (\"type\":"
+        + " \"policy\", e.g. from loopforge design lqr)"));
+    // The generated C lives in a folder of its own for the build (which copies it into the build directory)
+    // and is removed afterwards, whatever happens.
+    Path sourceDir = Files.createTempDirectory("loopforge-controller-");
+    try {
+      code.writeTo(sourceDir, null);
+      w.printf("generated C for %s (prefix %s)%n", controller, p);
+      return build(w, t, ControllerSource.of(sourceDir, contract));
+    } finally {
+      TempFolders.delete(sourceDir);
+    }
+  }
+
+  private int build(PrintWriter w, Target t, ControllerSource source) {
     FirmwareBuilder builder = FirmwareBuilder.forTarget(t).controller(source).output(out).stackBytes(stack);
     if (buildDir != null) {
       builder.buildDirectory(buildDir);

@@ -60,6 +60,8 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    OutputPaths.refuseOverwrite(spec, out, model);
+    OutputPaths.checkWritableFolder(spec, "--out", out);
     try {
       Set<Language> languages = Language.parseList(lang);
       String p = prefix != null ? prefix

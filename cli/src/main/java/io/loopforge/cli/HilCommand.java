@@ -4,14 +4,15 @@ import io.loopforge.hil.HilResult;
 import io.loopforge.hil.HilSession;
 import io.loopforge.hil.Transport;
 import io.loopforge.modeling.plant.Plant;
-import io.loopforge.modeling.plant.PlantCatalog;
 import io.loopforge.targets.Target;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
       "Hardware-in-the-loop under QEMU: run the firmware's controller in lock-step with a simulation of a",
       "built-in plant and write the metrics (steps/s, instructions per control step, closed-loop cost,",
       "transport errors) as JSON. A HardFault is reported with its registers; a firmware that stops",
-      "answering is killed by the watchdog."
+      "answering is killed by the watchdog. Exit code 1 when the firmware's inputs differ from the twin's",
+      "(--twin) or when there were transport errors, unless --mismatch-is-warning."
     })
 final class HilCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -74,16 +76,31 @@ final class HilCommand implements Callable<Integer> {
       description = "The controller's model file: its generated Java twin runs beside the firmware and every input is compared bit for bit.")
   Path twinModel;
 
+  @Option(names = "--mismatch-is-warning",
+      description = "A twin mismatch or transport errors give a warning and exit 0 instead of failing the run.")
+  boolean mismatchIsWarning;
+
   @Override
   public Integer call() throws IOException {
     OutputPaths.refuseOverwrite(spec, out, firmware, twinModel, plot);
     OutputPaths.refuseOverwrite(spec, plot, firmware, twinModel);
+    OutputPaths.checkWritable(spec, "--out", out);
+    OutputPaths.checkWritable(spec, "--plot", plot);
     if (steps < 1) {
       throw new ParameterException(spec.commandLine(), "--steps must be at least 1, got " + steps);
     }
+    if (!(dt > 0) || Double.isInfinite(dt)) {
+      throw new ParameterException(spec.commandLine(), "--dt must be a positive number of seconds, got " + dt);
+    }
+    if (stepTimeoutMs < 1) {
+      throw new ParameterException(spec.commandLine(), "--step-timeout must be at least 1 ms, got " + stepTimeoutMs);
+    }
     PrintWriter w = spec.commandLine().getOut();
     Target t = Target.forName(target);
-    Plant p = PlantCatalog.create(plant);
+    Plant p = PlantsCommand.create(spec, plant);
+    // the run keeps its trajectory (as a closed-loop run) and the firmware's and the twin's inputs per step
+    SizeChecks.fits(spec, "--steps", steps, 2 * SizeChecks.bytesPerRow(p.stateDim() * 2, p.inputDim() * 3),
+        "the HIL trajectory", "step");
     HilSession.Builder session = HilSession.builder(t, firmware, p)
         .transport(Transport.parse(transport))
         .steps(steps)
@@ -119,6 +136,27 @@ final class HilCommand implements Callable<Integer> {
       w.printf("  wrote %s%n", plot);
     }
     w.flush();
-    return 0;
+    // A HIL run is a test: a firmware that disagrees with its twin or a lossy link fails it.
+    List<String> failures = new ArrayList<>();
+    if (r.twinCompared() && !r.bitExact()) {
+      failures.add(String.format(Locale.ROOT, "the firmware's inputs differ from the twin's at %d of %d steps (max"
+          + " |u_firmware - u_twin| = %.3g)", r.mismatchedSteps(), r.steps(), r.maxAbsInputDiff()));
+    }
+    if (r.transportErrors() > 0) {
+      failures.add(r.transportErrors() + " transport errors between the host and the firmware");
+    }
+    if (failures.isEmpty()) {
+      return 0;
+    }
+    PrintWriter e = spec.commandLine().getErr();
+    if (mismatchIsWarning) {
+      e.println("warning: " + String.join("; ", failures) + " (--mismatch-is-warning: exit 0)");
+      e.flush();
+      return 0;
+    }
+    e.println("error: the HIL check failed: " + String.join("; ", failures) + "; the metrics are in " + out
+        + " (--mismatch-is-warning makes this a warning)");
+    e.flush();
+    return 1;
   }
 }

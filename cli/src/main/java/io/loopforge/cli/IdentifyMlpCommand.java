@@ -1,8 +1,6 @@
 package io.loopforge.cli;
 
 import io.loopforge.modeling.Dataset;
-import io.loopforge.modeling.io.CsvOptions;
-import io.loopforge.modeling.io.TrajectoryCsv;
 import io.loopforge.modeling.nn.MlpTrainer;
 import io.loopforge.modeling.nn.Normalization;
 import io.loopforge.modeling.nn.ReluNetwork;
@@ -18,10 +16,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -92,24 +92,40 @@ final class IdentifyMlpCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     OutputPaths.refuseOverwrite(spec, out, data.toArray(new Path[0]));
+    OutputPaths.checkWritable(spec, "--out", out);
     PrintWriter o = spec.commandLine().getOut();
     if (hidden.length == 0) {
-      throw new CliException("--hidden needs at least one width, e.g. --hidden 64,64");
+      throw new ParameterException(spec.commandLine(), "--hidden needs at least one width, e.g. --hidden 64,64");
     }
     for (int h : hidden) {
       if (h < 1) {
-        throw new CliException("--hidden widths must be ≥ 1, got " + h);
+        throw new ParameterException(spec.commandLine(), "--hidden widths must be ≥ 1, got " + h);
       }
+    }
+    // parameters: weights and biases of every layer; training keeps about eight arrays of them (the weights,
+    // their gradient per thread, Adam's two moments, the averaged and the best weights)
+    Dataset dataset = DataFiles.read(data, inputs, spec.commandLine().getOut(), spec.commandLine().getErr());
+    long parameters = 0;
+    int previous = dataset.stateNames().size() + dataset.inputNames().size();
+    for (int h : hidden) {
+      parameters += (long) previous * h + h;
+      previous = h;
+    }
+    parameters += (long) previous * dataset.stateNames().size() + dataset.stateNames().size();
+    String widths = java.util.Arrays.stream(hidden).mapToObj(String::valueOf).collect(Collectors.joining(","));
+    SizeChecks.fits(spec, "--hidden " + widths + " (" + parameters + " parameters)", parameters, 8 * 8,
+        "training the network", "parameter", "use smaller layers (at most %d parameters)");
+    if (parameters > Integer.MAX_VALUE - 8) {
+      throw new ParameterException(spec.commandLine(), "--hidden: the network would have " + parameters
+          + " parameters; at most " + (Integer.MAX_VALUE - 8) + " fit in one array: use smaller layers");
     }
     TrainingConfig config;
     try {
       config = training.configBuilder().learningRate(learningRate).maxEpochs(epochs).patience(patience)
           .plateauEpochs(plateau).weightDecay(weightDecay).build();
     } catch (IllegalArgumentException e) {
-      throw new CliException(e.getMessage(), e);
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    CsvOptions options = DataFiles.options(data, inputs, spec.commandLine().getOut());
-    Dataset dataset = TrajectoryCsv.readAll(data, options);
     RolloutData train = RolloutData.of(dataset, rollout, training.validation);
     RolloutData eval = RolloutData.of(dataset, training.evalHorizon, training.validation);
     o.printf(Locale.ROOT, "%d trajectories, %d samples, states %s, inputs %s, dt %.6g s%n", dataset.size(),
@@ -130,6 +146,16 @@ final class IdentifyMlpCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "%s: %d ReLUs, %d parameters%n", model, model.reluCount(), model.parameterCount());
     o.printf(Locale.ROOT, "%s MSE (states / their std): 1-step %.4g, %d-step %.4g%n",
         training.validates() ? "validation" : "training", mse[0], training.evalHorizon, mse[mse.length - 1]);
+    // MSEs are of states divided by their spread: predicting a constant scores about 1, so a million means the
+    // predictions are a thousand spreads off, or not numbers at all
+    if (!Double.isFinite(result.bestValidationLoss()) || java.util.Arrays.stream(mse).anyMatch(v -> !(v < 1e6))) {
+      o.flush();
+      throw new CliException(String.format(Locale.ROOT, "training diverged: the %s %d-step MSE is %.3g (of states"
+          + " divided by their standard deviation), so no model was written to %s; lower --learning-rate (now %s)"
+          + " or check the data for outliers",
+          training.validates() ? "validation" : "training", training.evalHorizon, mse[mse.length - 1], out,
+          learningRate));
+    }
     ModelFiles.write(Model.of(model), out);
     o.println("model written to " + out);
     o.flush();

@@ -1,8 +1,6 @@
 package io.loopforge.cli;
 
 import io.loopforge.modeling.Dataset;
-import io.loopforge.modeling.io.CsvOptions;
-import io.loopforge.modeling.io.TrajectoryCsv;
 import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.registry.ModelFiles;
 import io.loopforge.modeling.sindy.SindyModel;
@@ -116,13 +114,13 @@ final class IdentifySindyCommand implements Callable<Integer> {
   public Integer call() {
     OutputPaths.refuseOverwrite(spec, out, data.toArray(new Path[0]));
     OutputPaths.refuseOverwrite(spec, out, specFile);
+    OutputPaths.checkWritable(spec, "--out", out);
     SindySpec.Builder b = specFile == null ? SindySpec.builder().source("the command line")
         : SindySpec.builder(specFile).source(specFile + " with the command-line flags");
     applyFlags(b);
     SindySpec sindySpec = b.build();
 
-    CsvOptions options = DataFiles.options(data, inputs, spec.commandLine().getOut());
-    Dataset dataset = TrajectoryCsv.readAll(data, options);
+    Dataset dataset = DataFiles.read(data, inputs, spec.commandLine().getOut(), spec.commandLine().getErr());
     SindyModel model = sindySpec.toSindy().fit(dataset);
 
     PrintWriter o = spec.commandLine().getOut();

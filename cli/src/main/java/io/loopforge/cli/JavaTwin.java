@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The generated Java twin of a controller model file, compiled and loaded for a HIL comparison. */
@@ -20,8 +19,7 @@ final class JavaTwin {
   static ControllerTwin load(Path model) throws IOException {
     String prefix = CodegenOptions.prefixFromFileName(model.getFileName().toString());
     Object twin = JavaTwinCompiler.instantiate(
-        CodeGenerator.generate(ModelFiles.read(model), CodegenOptions.builder(prefix).languages(Language.JAVA).build()),
-        Files.createTempDirectory("loopforge-twin-"));
+        CodeGenerator.generate(ModelFiles.read(model), CodegenOptions.builder(prefix).languages(Language.JAVA).build()));
     MethodHandle control;
     try {
       control = MethodHandles.publicLookup().findVirtual(twin.getClass(), "control",

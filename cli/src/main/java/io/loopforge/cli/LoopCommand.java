@@ -3,7 +3,6 @@ package io.loopforge.cli;
 import io.loopforge.modeling.loop.ClosedLoop;
 import io.loopforge.modeling.loop.ClosedLoopResult;
 import io.loopforge.modeling.plant.Plant;
-import io.loopforge.modeling.plant.PlantCatalog;
 import io.loopforge.modeling.policy.Controller;
 import io.loopforge.modeling.registry.ModelFiles;
 import java.io.IOException;
@@ -101,7 +100,12 @@ final class LoopCommand implements Callable<Integer> {
     }
     OutputPaths.refuseOverwrite(spec, out, controllerFile, plot);
     OutputPaths.refuseOverwrite(spec, plot, controllerFile);
-    Plant p = PlantCatalog.create(plant);
+    OutputPaths.checkWritable(spec, "--out", out);
+    OutputPaths.checkWritable(spec, "--plot", plot);
+    Plant p = PlantsCommand.create(spec, plant);
+    // the run keeps its trajectory: states, applied and raw inputs, references, costs per step
+    SizeChecks.fits(spec, "--steps", steps, 2 * SizeChecks.bytesPerRow(p.stateDim() * 2, p.inputDim() * 2),
+        "the closed-loop trajectory", "step");
     checkLength("--x0", x0, p.name() + " has", p.stateNames(), "states");
     checkLength("--noise", noise, p.name() + " has", p.stateNames(), "states");
     checkLength("--disturbance", disturbance, p.name() + " has", p.inputNames(), "inputs");

@@ -75,6 +75,11 @@ public final class Loopforge implements Runnable {
         (e, commandLine, parseResult) -> {
           if (isUserError(e)) {
             commandLine.getErr().println("error: " + e.getMessage());
+          } else if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
+            // reading or writing a file failed (a full disk, a permission): the environment, not a bug
+            java.io.IOException io = e instanceof java.io.IOException ? (java.io.IOException) e
+                : ((java.io.UncheckedIOException) e).getCause();
+            commandLine.getErr().println("error: a file operation failed: " + OutputPaths.reason(io));
           } else {
             commandLine.getErr().println("internal error (a bug; please report it with this trace):");
             e.printStackTrace(commandLine.getErr());

@@ -54,6 +54,15 @@ final class PlantsCommand implements Runnable {
     out.flush();
   }
 
+  /** The catalog plant {@code name}; an unknown name is a usage error (exit 2) that lists the known ones. */
+  static Plant create(CommandSpec spec, String name) {
+    try {
+      return PlantCatalog.create(name);
+    } catch (io.loopforge.modeling.ModelingException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--plant: " + e.getMessage());
+    }
+  }
+
   static String fmt(double v) {
     return String.format(Locale.ROOT, "%.6g", v).replaceAll("\\.?0+(e|$)", "$1");
   }

@@ -7,7 +7,6 @@ import io.loopforge.modeling.excitation.Excitation;
 import io.loopforge.modeling.excitation.ExcitationKind;
 import io.loopforge.modeling.io.TrajectoryCsv;
 import io.loopforge.modeling.plant.Plant;
-import io.loopforge.modeling.plant.PlantCatalog;
 import io.loopforge.modeling.plant.PlantSimulator;
 import io.loopforge.modeling.registry.ModelFiles;
 import java.io.IOException;
@@ -109,6 +108,8 @@ final class SimulateCommand implements Callable<Integer> {
       }
     }
     OutputPaths.refuseOverwrite(spec, plot, model);
+    OutputPaths.checkWritable(spec, "--out", out);
+    OutputPaths.checkWritable(spec, "--plot", plot);
     return model != null ? replay() : simulatePlant();
   }
 
@@ -119,13 +120,15 @@ final class SimulateCommand implements Callable<Integer> {
     if (steps == null || dt == null) {
       throw new ParameterException(spec.commandLine(), "--plant needs --steps N and --dt S");
     }
-    if (steps < 1) {
-      throw new ParameterException(spec.commandLine(), "--steps must be at least 1, got " + steps);
+    if (steps < 3) {
+      throw new ParameterException(spec.commandLine(), "--steps must be at least 3 (the fewest rows a data file may"
+          + " hold: a derivative needs three samples), got " + steps);
     }
     if (!(dt > 0) || Double.isInfinite(dt)) {
       throw new ParameterException(spec.commandLine(), "--dt must be a positive number of seconds, got " + dt);
     }
-    Plant p = PlantCatalog.create(plant);
+    Plant p = PlantsCommand.create(spec, plant);
+    SizeChecks.fits(spec, "--steps", steps, SizeChecks.bytesPerRow(p.stateDim(), p.inputDim()), "the trajectory", "row");
     double[] initial = x0 == null ? p.defaultInitialState() : x0;
     if (initial.length != p.stateNames().size()) {
       throw new ParameterException(
@@ -160,7 +163,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
     DynamicsModel m = ModelFiles.read(model).model().dynamics("simulate --model");
     PrintWriter w = spec.commandLine().getOut();
-    Dataset recorded = TrajectoryCsv.readAll(data, DataFiles.options(data, inputs, w));
+    Dataset recorded = DataFiles.read(data, inputs, w, spec.commandLine().getErr());
     OpenLoopPrediction p = OpenLoopPrediction.of(m, recorded);
     TrajectoryCsv.write(p.predicted(), out);
     w.printf(Locale.ROOT, "replayed %d trajectory%s (%d predicted rows) through %s; prediction written to %s%n",

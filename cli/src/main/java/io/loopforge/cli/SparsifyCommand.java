@@ -2,8 +2,7 @@ package io.loopforge.cli;
 
 import io.loopforge.modeling.Dataset;
 import io.loopforge.modeling.DynamicsModel;
-import io.loopforge.modeling.io.CsvOptions;
-import io.loopforge.modeling.io.TrajectoryCsv;
+import io.loopforge.modeling.io.AtomicFile;
 import io.loopforge.modeling.nn.FoldedReluNetwork;
 import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.nn.RolloutData;
@@ -23,7 +22,6 @@ import io.loopforge.sparsify.SparsifyListener;
 import io.loopforge.studies.SparsifyBenchmark;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -146,23 +144,24 @@ final class SparsifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
-    require(model, "--model MODEL.json");
-    require(data, "--data FILE.csv");
-    require(budget, "--relu-budget N");
-    require(out, "--out MODEL.json");
+    require(spec, model, "--model MODEL.json");
+    require(spec, data, "--data FILE.csv");
+    require(spec, budget, "--relu-budget N");
+    require(spec, out, "--out MODEL.json");
     if (!layout.equals("folded") && !layout.equals("mlp")) {
-      throw new CliException("--layout must be folded or mlp, got " + layout);
+      throw new ParameterException(spec.commandLine(), "--layout must be folded or mlp, got " + layout);
     }
     if (!method.equals("gated") && !method.equals("magnitude")) {
-      throw new CliException("--method must be gated or magnitude, got " + method);
+      throw new ParameterException(spec.commandLine(), "--method must be gated or magnitude, got " + method);
     }
     if (budget < 0) {
-      throw new CliException("--relu-budget must be ≥ 0, got " + budget);
+      throw new ParameterException(spec.commandLine(), "--relu-budget must be ≥ 0, got " + budget);
     }
     OutputPaths.refuseOverwrite(spec, out, model);
     if (data != null) {
       OutputPaths.refuseOverwrite(spec, out, data.toArray(new Path[0]));
     }
+    OutputPaths.checkWritable(spec, "--out", out);
     ModelFile file = ModelFiles.read(model);
     if (file.kind() != ModelKind.RELU_NETWORK) {
       throw new CliException("model file " + model + " holds " + file.kind().withArticle() + "; sparsify needs an"
@@ -173,8 +172,7 @@ final class SparsifyCommand implements Callable<Integer> {
       throw new CliException("--relu-budget " + budget + " is larger than the network in " + model + ", which has "
           + dense.reluCount() + " ReLUs; choose at most " + dense.reluCount());
     }
-    CsvOptions options = DataFiles.options(data, inputs, spec.commandLine().getOut());
-    Dataset dataset = TrajectoryCsv.readAll(data, options);
+    Dataset dataset = DataFiles.read(data, inputs, spec.commandLine().getOut(), spec.commandLine().getErr());
     if (!dataset.stateNames().equals(dense.stateNames()) || !dataset.inputNames().equals(dense.inputNames())) {
       throw new CliException("the network in " + model + " has states " + dense.stateNames() + " and inputs "
           + dense.inputNames() + ", but " + data.get(0) + " has states " + dataset.stateNames() + " and inputs "
@@ -185,7 +183,7 @@ final class SparsifyCommand implements Callable<Integer> {
     double[] scale = train.stateStd();
     int[] stages = schedule != null ? schedule : SparsifyConfig.halvingSchedule(dense.reluCount(), budget);
     if (stages[stages.length - 1] != budget) {
-      throw new CliException("--schedule " + Arrays.toString(stages) + " must end with --relu-budget " + budget);
+      throw new ParameterException(spec.commandLine(), "--schedule " + Arrays.toString(stages) + " must end with --relu-budget " + budget);
     }
     SparsificationResult result;
     try {
@@ -227,9 +225,9 @@ final class SparsifyCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "%-8s %6d %11d %14.4g %14.4g%n", label, relus, params, mse[0], mse[mse.length - 1]);
   }
 
-  private static void require(Object value, String option) {
+  private static void require(CommandSpec spec, Object value, String option) {
     if (value == null) {
-      throw new CliException("missing " + option + " (see loopforge sparsify --help)");
+      throw new ParameterException(spec.commandLine(), "missing " + option + " (see loopforge sparsify --help)");
     }
   }
 
@@ -311,6 +309,9 @@ final class SparsifyCommand implements Callable<Integer> {
     public Integer call() throws IOException {
       PrintWriter o = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
+      // checked before the work: a benchmark takes half an hour per plant
+      OutputPaths.checkWritable(spec, "--out", out);
+      OutputPaths.checkWritableFolder(spec, "--models", models);
       SparsifyBenchmark.Options options = quick ? SparsifyBenchmark.Options.quick()
           : SparsifyBenchmark.Options.standard();
       if (plants != null) {
@@ -363,7 +364,7 @@ final class SparsifyCommand implements Callable<Integer> {
       o.print(md);
       o.flush();
       if (out != null) {
-        Files.writeString(out, md, StandardCharsets.UTF_8);
+        AtomicFile.writeString(out, md);
       }
       return 0;
     }

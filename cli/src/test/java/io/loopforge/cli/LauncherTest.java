@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * run first), with {@code dpkg-query}, {@code id} and {@code apt-get} replaced by scripts on PATH so the
  * test can decide what is installed and who runs it, and see what apt-get was asked for.
  */
+@org.junit.jupiter.api.extension.ExtendWith(NoLeftovers.class)
 class LauncherTest {
   @TempDir Path bin;
 

@@ -18,6 +18,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@org.junit.jupiter.api.extension.ExtendWith(NoLeftovers.class)
 class LoopCommandTest {
   @TempDir Path dir;
 
@@ -143,12 +144,12 @@ class LoopCommandTest {
   }
 
   @Test
-  void anUnknownPlantIsAFailureWithTheKnownNames() throws IOException {
+  void anUnknownPlantIsAUsageErrorWithTheKnownNames() throws IOException {
     Run r = run("loop", "--plant", "segway", "--controller", msdPolicy().toString(), "--steps", "10",
         "--out", dir.resolve("run.json").toString());
-    assertEquals(1, r.code());
-    assertEquals("error: unknown plant 'segway'; known plants: mass-spring-damper, pendulum, cartpole, cartpole-walls,"
-        + " lorenz-control\n", r.err());
+    assertEquals(2, r.code());
+    assertEquals("--plant: unknown plant 'segway'; known plants: mass-spring-damper, pendulum, cartpole, cartpole-walls,"
+        + " lorenz-control", firstLine(r.err()));
   }
 
   @Test

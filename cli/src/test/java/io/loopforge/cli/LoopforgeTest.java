@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+@org.junit.jupiter.api.extension.ExtendWith(NoLeftovers.class)
 class LoopforgeTest {
   @TempDir Path dir;
 
@@ -99,10 +100,10 @@ class LoopforgeTest {
   }
 
   @Test
-  void unknownPlantIsAFailureWithTheKnownNames() {
+  void unknownPlantIsAUsageErrorWithTheKnownNames() {
     Run r = run("simulate", "--plant", "segway", "--steps", "10", "--dt", "0.1", "--out", dir.resolve("s.csv").toString());
-    assertEquals(1, r.code());
-    assertTrue(r.err().startsWith("error: "), r.err());
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("--plant: unknown plant 'segway'"), r.err());
     assertTrue(r.err().contains("segway") && r.err().contains("cartpole-walls"), r.err());
     assertTrue(!r.err().contains("\tat "), "no stack trace for a user mistake: " + r.err());
   }
@@ -257,7 +258,7 @@ class LoopforgeTest {
 
     Run badAverage = run("identify", "mlp", "--data", csv.toString(), "--hidden", "4", "--averaging", "1.5",
         "--out", dir.resolve("y.json").toString());
-    assertEquals(1, badAverage.code());
+    assertEquals(2, badAverage.code(), "a bad option value is a usage error");
     assertTrue(badAverage.err().contains("the averaging decay must be in [0, 1), got 1.5"), badAverage.err());
     assertTrue(Files.notExists(dir.resolve("y.json")));
 

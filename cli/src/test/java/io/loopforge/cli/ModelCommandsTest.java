@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code simulate --model} and {@code design lqr --model}: commands on a learned model file. */
+@org.junit.jupiter.api.extension.ExtendWith(NoLeftovers.class)
 class ModelCommandsTest {
   @TempDir static Path dir;
   static Path train;

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every command that writes a file refuses an output that is one of its inputs, before any work. */
+@org.junit.jupiter.api.extension.ExtendWith(NoLeftovers.class)
 class OutputPathsTest {
   @TempDir Path dir;
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The shaded jar, run as the launcher runs it ({@code java -jar cli/target/loopforge.jar}): commands that
  * read and write every kind of file load the libraries the in-process tests find on the test class path.
  */
+@org.junit.jupiter.api.extension.ExtendWith(NoLeftovers.class)
 class ShadedJarIT {
   private static final Path JAR = Path.of("target", "loopforge.jar").toAbsolutePath();
 

@@ -29,7 +29,9 @@ public final class CodegenOptions {
   private CodegenOptions(Builder b) {
     this.inputRange = b.inputRange;
     this.prefix = b.prefix;
-    this.languages = Set.copyOf(b.languages);
+    // an EnumSet keeps the languages in declaration order: Set.copyOf's order changes from one JVM to the next,
+    // and toString() goes into the Maven plugin's up-to-date stamp
+    this.languages = java.util.Collections.unmodifiableSet(EnumSet.copyOf(b.languages));
     this.precision = b.precision;
     this.javaPackage = b.javaPackage;
     this.javaClassName = b.javaClassName == null ? className(prefix) : b.javaClassName;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loopforge.modeling.io.FileErrors;
 import io.loopforge.modeling.policy.InputBounds;
 import io.loopforge.modeling.policy.Policy;
 import java.io.IOException;
@@ -267,7 +268,7 @@ public final class ControllerContract {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new CodegenException("cannot read controller contract " + file + ": " + e, e);
+      throw new CodegenException("cannot read controller contract " + file + ": " + FileErrors.reason(e), e);
     }
     return parse(text, file.toString());
   }

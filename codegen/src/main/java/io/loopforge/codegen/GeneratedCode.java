@@ -1,5 +1,7 @@
 package io.loopforge.codegen;
 
+import io.loopforge.modeling.io.AtomicFile;
+import io.loopforge.modeling.io.FileErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,7 +63,8 @@ public final class GeneratedCode {
   /**
    * Writes the C files under {@code cDir} and the Java files under {@code javaDir} (package directories
    * below it); a null directory skips that language's files. A file whose content is
-   * unchanged is not rewritten, so its modification time stays.
+   * unchanged is not rewritten, so its modification time stays. Each file is written to a temporary file
+   * beside it and moved into place: a failed write leaves the old file, never a partial one.
    *
    * @return the files written or left unchanged, in order
    * @throws CodegenException when a file cannot be written
@@ -77,11 +80,10 @@ public final class GeneratedCode {
       try {
         byte[] bytes = f.content().getBytes(StandardCharsets.UTF_8);
         if (!Files.isRegularFile(target) || !Arrays.equals(Files.readAllBytes(target), bytes)) {
-          Files.createDirectories(target.toAbsolutePath().getParent());
-          Files.write(target, bytes);
+          AtomicFile.write(target, o -> o.write(bytes));
         }
       } catch (IOException e) {
-        throw new CodegenException("cannot write " + target + ": " + e.getMessage(), e);
+        throw new CodegenException("cannot write " + target + ": " + FileErrors.reason(e), e);
       }
       out.add(target);
     }

@@ -10,7 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
@@ -24,11 +29,51 @@ public final class JavaTwinCompiler {
 
   /**
    * Compiles the Java files of {@code code} under {@code workDir} and returns a new instance of its
-   * twin class (public no-argument constructor).
+   * twin class (public no-argument constructor). The class files stay in {@code workDir}.
    *
    * @throws CodegenException when there is no Java file, no system compiler, or javac fails
    */
   public static Object instantiate(GeneratedCode code, Path workDir) {
+    Path classes = compile(code, workDir);
+    try {
+      ClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, JavaTwinCompiler.class.getClassLoader());
+      return newInstance(code, loader);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * As {@link #instantiate(GeneratedCode, Path)}, in a temporary folder that is removed before this method
+   * returns (the classes are loaded from memory), whether it succeeds or not.
+   */
+  public static Object instantiate(GeneratedCode code) {
+    Path workDir;
+    try {
+      workDir = Files.createTempDirectory("loopforge-twin-");
+    } catch (IOException e) {
+      throw new CodegenException("cannot create a temporary folder to compile the Java twin in: " + e.getMessage(), e);
+    }
+    try {
+      Path classes = compile(code, workDir);
+      Map<String, byte[]> bytes = new HashMap<>();
+      try (Stream<Path> files = Files.walk(classes)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          String rel = classes.relativize(f).toString().replace('\\', '/');
+          if (rel.endsWith(".class")) {
+            bytes.put(rel.substring(0, rel.length() - ".class".length()).replace('/', '.'), Files.readAllBytes(f));
+          }
+        }
+      }
+      return newInstance(code, new InMemoryClassLoader(bytes, JavaTwinCompiler.class.getClassLoader()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      deleteTree(workDir);
+    }
+  }
+
+  private static Path compile(GeneratedCode code, Path workDir) {
     List<GeneratedFile> javaFiles = code.files(Language.JAVA);
     if (javaFiles.isEmpty()) {
       throw new CodegenException("no Java twin was generated: include java in the languages");
@@ -49,14 +94,49 @@ public final class JavaTwinCompiler {
       if (javac.run(null, err, err, args.toArray(new String[0])) != 0) {
         throw new CodegenException("javac failed on the generated twin:\n" + err.toString(StandardCharsets.UTF_8));
       }
-      String className = className(javaFiles.get(0).relativePath());
-      ClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, JavaTwinCompiler.class.getClassLoader());
-      Constructor<?> ctor = loader.loadClass(className).getConstructor();
-      return ctor.newInstance();
+      return classes;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Object newInstance(GeneratedCode code, ClassLoader loader) {
+    String className = className(code.files(Language.JAVA).get(0).relativePath());
+    try {
+      Constructor<?> ctor = loader.loadClass(className).getConstructor();
+      return ctor.newInstance();
     } catch (ReflectiveOperationException e) {
-      throw new CodegenException("the generated twin could not be loaded: " + e, e);
+      throw new CodegenException("the generated twin could not be loaded (a bug in the twin's generator): " + e, e);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> files = Files.walk(root)) {
+      List<Path> all = files.sorted(Comparator.reverseOrder()).collect(Collectors.toList());
+      for (Path f : all) {
+        Files.deleteIfExists(f);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the temporary folder " + root, e);
+    }
+  }
+
+  /** Defines the twin's classes from bytes read before their folder was removed. */
+  private static final class InMemoryClassLoader extends ClassLoader {
+    private final Map<String, byte[]> classes;
+
+    InMemoryClassLoader(Map<String, byte[]> classes, ClassLoader parent) {
+      super(parent);
+      this.classes = classes;
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+      byte[] b = classes.get(name);
+      if (b == null) {
+        throw new ClassNotFoundException(name);
+      }
+      return defineClass(name, b, 0, b.length);
     }
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loopforge.modeling.Trajectory;
 import io.loopforge.modeling.io.AtomicFile;
+import io.loopforge.modeling.io.FileErrors;
 import io.loopforge.modeling.loop.ClosedLoopResult;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -157,7 +158,7 @@ public record HilResult(
     try {
       return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJsonTree()) + "\n";
     } catch (IOException e) {
-      throw new HilException(HilException.Kind.SETUP, "cannot write metrics JSON: " + e.getMessage(), e);
+      throw new HilException(HilException.Kind.SETUP, "cannot write metrics JSON: " + FileErrors.reason(e), e);
     }
   }
 
@@ -165,7 +166,7 @@ public record HilResult(
     try {
       AtomicFile.writeString(file, toJson());
     } catch (IOException e) {
-      throw new HilException(HilException.Kind.SETUP, "cannot write " + file + ": " + e.getMessage(), e);
+      throw new HilException(HilException.Kind.SETUP, "cannot write " + file + ": " + FileErrors.reason(e), e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.loopforge.hil;
 
+import io.loopforge.modeling.io.FileErrors;
 import io.loopforge.targets.ArmToolchain;
 import io.loopforge.targets.Target;
 import io.loopforge.targets.TargetException;
@@ -26,6 +27,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -44,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * timeout (the boot timeout for the HELLO frame), QEMU is killed with SIGKILL and a {@link
  * HilException} of kind {@link HilException.Kind#WATCHDOG} is thrown. QEMU exits 0 on SIGTERM, so
  * its exit status proves nothing by itself: success is the firmware's BYE frame followed by exit code
- * 0 ({@link #stop()}). {@link #close()} always kills QEMU; a JVM shutdown hook kills any instance left.
+ * 0 ({@link #stop()}). {@link #close()} always kills QEMU; a JVM shutdown hook kills any instance left, and
+ * QEMU runs under {@code setpriv --pdeathsig KILL} (util-linux), so the kernel kills it when the JVM dies
+ * without running its hooks (SIGKILL). The UART's socket folder is removed as soon as QEMU is connected.
  * Not thread-safe: one thread drives a runner.
  *
  * <pre>{@code
@@ -64,6 +70,7 @@ public final class QemuRunner implements AutoCloseable {
   public static final Duration DEFAULT_BOOT_TIMEOUT = Duration.ofSeconds(10);
 
   private static final int STDERR_LIMIT = 64 * 1024;
+  private static final String SOCKET_DIR_PREFIX = "lf-qemu-";
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
@@ -98,7 +105,19 @@ public final class QemuRunner implements AutoCloseable {
   private Duration bootTime;
   private boolean stopped;
 
-  private QemuRunner(Builder b, Path qemu) {
+  /**
+   * The thread that starts every QEMU. QEMU runs under {@code setpriv --pdeathsig KILL}, and Linux sends the
+   * parent-death signal when the <em>thread</em> that forked the process ends, not only the process: so
+   * QEMU is started from this one thread, which lives as long as the JVM. When the JVM dies, even by SIGKILL
+   * (where no shutdown hook runs), the kernel kills QEMU.
+   */
+  private static final ExecutorService LAUNCHER = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "qemu-launcher");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private QemuRunner(Builder b, Path qemu, Path setpriv) {
     this.target = b.target;
     this.firmware = b.firmware;
     this.transport = b.transport;
@@ -112,7 +131,9 @@ public final class QemuRunner implements AutoCloseable {
     Path socket = null;
     try {
       if (transport == Transport.UART) {
-        socketDir = Files.createTempDirectory("lf-qemu-");
+        Path base = socketBase();
+        deleteStaleSocketDirs(base);
+        socketDir = Files.createTempDirectory(base, SOCKET_DIR_PREFIX + ProcessHandle.current().pid() + "-");
         socket = socketDir.resolve("uart.sock");
         cmd.addAll(List.of("-chardev", "socket,id=lfuart,path=" + socket + ",server=on,wait=on",
             "-serial", "chardev:lfuart"));
@@ -121,7 +142,7 @@ public final class QemuRunner implements AutoCloseable {
         cmd.addAll(List.of("-serial", "null"));
       }
     } catch (IOException e) {
-      throw new HilException(HilException.Kind.SETUP, "cannot create a directory for the UART socket: " + e, e);
+      throw new HilException(HilException.Kind.SETUP, "cannot create a folder for the UART socket: " + FileErrors.reason(e), e);
     }
     cmd.addAll(List.of("-kernel", firmware.toString()));
     if (transport == Transport.UART) {
@@ -130,16 +151,23 @@ public final class QemuRunner implements AutoCloseable {
     cmd.addAll(b.extraArgs);
     this.command = List.copyOf(cmd);
 
-    ProcessBuilder pb = new ProcessBuilder(command);
+    List<String> launched = new ArrayList<>(List.of(setpriv.toString(), "--pdeathsig", "KILL", "--"));
+    launched.addAll(command);
+    ProcessBuilder pb = new ProcessBuilder(launched);
     if (transport == Transport.UART) {
       pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     }
     long t0 = System.nanoTime();
     try {
-      process = pb.start();
-    } catch (IOException e) {
+      process = LAUNCHER.submit(pb::start).get();
+    } catch (ExecutionException e) {
       deleteSocketDir();
-      throw new HilException(HilException.Kind.SETUP, "cannot start " + qemu + ": " + e.getMessage(), e);
+      Throwable cause = e.getCause();
+      throw new HilException(HilException.Kind.SETUP, "cannot start " + qemu + ": " + cause.getMessage(), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      deleteSocketDir();
+      throw new HilException(HilException.Kind.SETUP, "interrupted while starting " + qemu, e);
     }
     LIVE.add(process);
     LOG.debug("started QEMU pid {}: {}", process.pid(), String.join(" ", command));
@@ -153,6 +181,8 @@ public final class QemuRunner implements AutoCloseable {
       arm(b.bootTimeout, "the HELLO frame at boot");
       if (transport == Transport.UART) {
         connect(socket);
+        // Connected: the socket's name is no longer needed, and a JVM killed from now on leaves no folder.
+        deleteSocketDir();
         in = new BufferedInputStream(Channels.newInputStream(channel), 4096);
         out = Channels.newOutputStream(channel);
       } else {
@@ -179,16 +209,68 @@ public final class QemuRunner implements AutoCloseable {
 
   /** The qemu-system-arm on {@code PATH}; a {@link HilException} with the install hint otherwise. */
   public static Path locateQemu() {
+    return onPath("qemu-system-arm").orElseThrow(() -> new HilException(HilException.Kind.SETUP,
+        "qemu-system-arm not found on PATH; " + INSTALL_HINT));
+  }
+
+  /**
+   * util-linux's setpriv on {@code PATH}, which starts QEMU with a parent-death signal; a {@link HilException}
+   * saying why it is needed otherwise.
+   */
+  static Path locateSetpriv() {
+    return onPath("setpriv").orElseThrow(() -> new HilException(HilException.Kind.SETUP, "setpriv not found on"
+        + " PATH: Loopforge starts QEMU with setpriv --pdeathsig KILL so that QEMU dies with the JVM, even when the"
+        + " JVM is killed; install util-linux (sudo apt-get install util-linux)"));
+  }
+
+  private static Optional<Path> onPath(String name) {
     String path = System.getenv("PATH");
     if (path != null) {
       for (String dir : path.split(File.pathSeparator)) {
-        Path p = Path.of(dir.isEmpty() ? "." : dir, "qemu-system-arm");
+        Path p = Path.of(dir.isEmpty() ? "." : dir, name);
         if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-          return p;
+          return Optional.of(p);
         }
       }
     }
-    throw new HilException(HilException.Kind.SETUP, "qemu-system-arm not found on PATH; " + INSTALL_HINT);
+    return Optional.empty();
+  }
+
+  /**
+   * Where the UART socket's folder goes: {@code java.io.tmpdir}, unless a socket path there would pass the
+   * 107 bytes a unix socket address holds; then {@code /tmp}.
+   */
+  private static Path socketBase() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+    // <tmp>/lf-qemu-<pid>-<up to 20 digits>/uart.sock
+    int length = tmp.toString().getBytes(StandardCharsets.UTF_8).length + 1 + SOCKET_DIR_PREFIX.length() + 8 + 1
+        + 20 + "/uart.sock".length();
+    Path fallback = Path.of("/tmp");
+    return length < 100 || !Files.isDirectory(fallback) ? tmp : fallback;
+  }
+
+  /**
+   * Removes the UART socket folders of JVMs that died before their QEMU connected ({@code lf-qemu-<pid>-…}
+   * whose process is gone); a live JVM's folders are left alone.
+   */
+  private static void deleteStaleSocketDirs(Path tmp) {
+    try (var entries = Files.newDirectoryStream(tmp, SOCKET_DIR_PREFIX + "*")) {
+      for (Path dir : entries) {
+        String rest = dir.getFileName().toString().substring(SOCKET_DIR_PREFIX.length());
+        int dash = rest.indexOf('-');
+        if (dash < 1 || !rest.substring(0, dash).chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        long pid = Long.parseLong(rest.substring(0, dash));
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          continue;
+        }
+        Files.deleteIfExists(dir.resolve("uart.sock"));
+        Files.deleteIfExists(dir);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("sweeping stale UART socket folders: {}", e.toString());
+    }
   }
 
   private void connect(Path socket) {
@@ -629,6 +711,27 @@ public final class QemuRunner implements AutoCloseable {
       return this;
     }
 
+    /** A 32-bit little-endian ARM ELF executable, or a SETUP error saying what the file is not. */
+    private static void checkElf(Path file, String build) {
+      byte[] head = new byte[20];
+      int n;
+      try (InputStream in = Files.newInputStream(file)) {
+        n = in.readNBytes(head, 0, head.length);
+      } catch (IOException e) {
+        throw new HilException(HilException.Kind.SETUP, "cannot read the firmware " + file + ": " + e.getMessage(), e);
+      }
+      if (n < head.length || head[0] != 0x7f || head[1] != 'E' || head[2] != 'L' || head[3] != 'F') {
+        throw new HilException(HilException.Kind.SETUP, "firmware " + file + " is not an ELF file (it does not start"
+            + " with the ELF magic bytes 7f 45 4c 46); " + build);
+      }
+      int machine = (head[18] & 0xFF) | (head[19] & 0xFF) << 8;
+      if (head[4] != 1 || head[5] != 1 || machine != 40) {
+        throw new HilException(HilException.Kind.SETUP, "firmware " + file + " is an ELF file but not for a 32-bit"
+            + " little-endian ARM processor (class " + head[4] + ", data " + head[5] + ", machine " + machine
+            + "; a Cortex-M4 image has 1, 1, 40); " + build);
+      }
+    }
+
     private static Duration positive(Duration d) {
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException("timeout must be positive, got " + d);
@@ -648,17 +751,23 @@ public final class QemuRunner implements AutoCloseable {
         throw new HilException(HilException.Kind.SETUP, "target " + target.name()
             + " is build-only (no QEMU machine); run HIL on mps2-an386 or netduinoplus2");
       }
-      if (!Files.isRegularFile(firmware)) {
-        throw new HilException(HilException.Kind.SETUP, "firmware " + firmware + " does not exist; build it with "
-            + "loopforge firmware --target " + target.name() + " --controller DIR --out " + firmware.getFileName());
+      String build = "build it with loopforge firmware --target " + target.name() + " --controller DIR --out "
+          + firmware.getFileName();
+      if (Files.isDirectory(firmware)) {
+        throw new HilException(HilException.Kind.SETUP, "firmware " + firmware + " is a folder, not an ELF file; give"
+            + " the firmware file (" + build + ")");
       }
+      if (!Files.isRegularFile(firmware)) {
+        throw new HilException(HilException.Kind.SETUP, "firmware " + firmware + " does not exist; " + build);
+      }
+      checkElf(firmware, build);
       Path q = qemu;
       if (q == null) {
         q = locateQemu();
       } else if (!Files.isExecutable(q)) {
         throw new HilException(HilException.Kind.SETUP, q + " is not an executable qemu-system-arm; " + INSTALL_HINT);
       }
-      return new QemuRunner(this, q);
+      return new QemuRunner(this, q, locateSetpriv());
     }
   }
 }

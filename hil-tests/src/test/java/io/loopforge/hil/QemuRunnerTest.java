@@ -21,8 +21,11 @@ class QemuRunnerTest {
   @TempDir Path tmp;
 
   @AfterEach
-  void noQemuLeftBehind() {
+  void noQemuLeftBehind() throws java.io.IOException {
     assertEquals(0, QemuRunner.liveProcesses(), "QEMU processes left running");
+    try (var left = java.nio.file.Files.newDirectoryStream(Path.of(System.getProperty("java.io.tmpdir")), "lf-qemu-*")) {
+      assertFalse(left.iterator().hasNext(), "UART socket folders left behind");
+    }
   }
 
   @Test
@@ -226,6 +229,19 @@ class QemuRunnerTest {
         () -> QemuRunner.builder(Target.MPS2_AN386, elf).qemu(tmp.resolve("qemu-system-arm")).start());
     assertEquals(tmp.resolve("qemu-system-arm") + " is not an executable qemu-system-arm; install it with:"
         + " sudo apt-get install qemu-system-arm", noQemu.getMessage());
+  }
+
+  @Test
+  void aFolderOrATextFileIsNotFirmware() throws java.io.IOException {
+    Path dir = java.nio.file.Files.createDirectories(tmp.resolve("build"));
+    HilException folder = assertThrows(HilException.class, () -> QemuRunner.builder(Target.MPS2_AN386, dir).start());
+    assertEquals("firmware " + dir + " is a folder, not an ELF file; give the firmware file (build it with loopforge"
+        + " firmware --target mps2-an386 --controller DIR --out build)", folder.getMessage());
+    Path text = java.nio.file.Files.writeString(tmp.resolve("lqr.json"), "{\"format\": \"loopforge-model/1\"}\n");
+    HilException notElf = assertThrows(HilException.class, () -> QemuRunner.builder(Target.MPS2_AN386, text).start());
+    assertEquals("firmware " + text + " is not an ELF file (it does not start with the ELF magic bytes 7f 45 4c 46);"
+        + " build it with loopforge firmware --target mps2-an386 --controller DIR --out lqr.json", notElf.getMessage());
+    assertEquals(HilException.Kind.SETUP, notElf.kind());
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.loopforge.codegen.GeneratedFile;
 import io.loopforge.codegen.Language;
 import io.loopforge.codegen.Precision;
 import io.loopforge.modeling.ModelingException;
+import io.loopforge.modeling.io.AtomicFile;
 import io.loopforge.modeling.registry.ModelFile;
 import io.loopforge.modeling.registry.ModelFiles;
 import java.io.File;
@@ -38,6 +39,9 @@ import org.apache.maven.project.MavenProject;
 public class GenerateMojo extends AbstractMojo {
   /** Bumped whenever the generated code changes, so stamps of older generators do not match. */
   static final String GENERATOR_STAMP = "loopforge-codegen/2";
+  private static final String STAMP_SUFFIX = ".stamp";
+  /** The line of a stamp after which the generated files are listed, one absolute path a line. */
+  private static final String OUTPUTS = "outputs:";
 
   /** Where the model files are. */
   @Parameter(property = "loopforge.modelDirectory", defaultValue = "${project.basedir}/src/main/loopforge")
@@ -105,6 +109,7 @@ public class GenerateMojo extends AbstractMojo {
       project.addCompileSourceRoot(javaOutputDirectory.getAbsolutePath());
     }
     List<Path> models = modelFiles();
+    removeOutputsOfRemovedModels(models);
     if (models.isEmpty()) {
       getLog().info("No model files in " + modelDirectory + "; nothing to generate");
       return;
@@ -137,29 +142,93 @@ public class GenerateMojo extends AbstractMojo {
     }
   }
 
-  private void generate(Path model, int count, Set<Language> langs, Precision prec) {
+  private String prefixOf(Path model, int count) {
     String stem = CodegenOptions.prefixFromFileName(model.getFileName().toString());
-    String p = prefix == null || prefix.isBlank() ? stem : count == 1 ? prefix : prefix + "_" + stem;
+    return prefix == null || prefix.isBlank() ? stem : count == 1 ? prefix : prefix + "_" + stem;
+  }
+
+  /**
+   * A model file removed from the configuration leaves its generated files behind, where the build would
+   * compile them: remove exactly the files its stamp lists (never others), except those a remaining model
+   * writes too (the common header), and the stamp.
+   */
+  private void removeOutputsOfRemovedModels(List<Path> models) throws MojoExecutionException {
+    Path stamps = stampDirectory.toPath();
+    if (!Files.isDirectory(stamps)) {
+      return;
+    }
+    Set<String> current = new java.util.HashSet<>();
+    for (Path m : models) {
+      current.add(prefixOf(m, models.size()) + STAMP_SUFFIX);
+    }
+    List<Path> stale = new ArrayList<>();
+    List<Path> kept = new ArrayList<>();
+    try (Stream<Path> s = Files.list(stamps)) {
+      s.filter(f -> f.getFileName().toString().endsWith(STAMP_SUFFIX)).sorted()
+          .forEach(f -> (current.contains(f.getFileName().toString()) ? kept : stale).add(f));
+    } catch (IOException e) {
+      throw new MojoExecutionException("cannot list " + stamps + ": " + e.getMessage(), e);
+    }
+    Set<Path> stillWritten = new java.util.HashSet<>();
+    for (Path f : kept) {
+      stillWritten.addAll(outputsListed(f));
+    }
+    for (Path f : stale) {
+      try {
+        for (Path out : outputsListed(f)) {
+          if (!stillWritten.contains(out) && Files.deleteIfExists(out)) {
+            getLog().info("Loopforge: removed " + out + " (its model file is no longer in " + modelDirectory + ")");
+          }
+        }
+        Files.deleteIfExists(f);
+      } catch (IOException e) {
+        throw new MojoExecutionException("cannot remove the generated files listed in " + f + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** The generated files a stamp lists (its lines after {@link #OUTPUTS}). */
+  private static List<Path> outputsListed(Path stampFile) {
+    List<Path> out = new ArrayList<>();
+    try {
+      List<String> lines = Files.readAllLines(stampFile, StandardCharsets.UTF_8);
+      int i = lines.indexOf(OUTPUTS);
+      for (int k = i < 0 ? lines.size() : i + 1; k < lines.size(); k++) {
+        if (!lines.get(k).isBlank()) {
+          out.add(Path.of(lines.get(k)));
+        }
+      }
+    } catch (IOException e) {
+      // an unreadable stamp lists nothing: nothing is removed
+    }
+    return out;
+  }
+
+  private void generate(Path model, int count, Set<Language> langs, Precision prec) {
+    String p = prefixOf(model, count);
     CodegenOptions options = CodegenOptions.builder(p).languages(langs).precision(prec).inputRange(inputRange)
         .javaPackage(javaPackage).build();
     ModelFile file = ModelFiles.read(model);
     String stamp = GENERATOR_STAMP + "\n" + options + "\n" + file.sha256() + "\n" + cOutputDirectory.getAbsolutePath()
         + "\n" + javaOutputDirectory.getAbsolutePath() + "\n";
-    Path stampFile = stampDirectory.toPath().resolve(p + ".stamp");
+    Path stampFile = stampDirectory.toPath().resolve(p + STAMP_SUFFIX);
     if (upToDate(stampFile, stamp, expectedOutputs(options))) {
       getLog().info("Loopforge: " + model.getFileName() + " is up to date (" + p + ")");
       return;
     }
     GeneratedCode code = CodeGenerator.generate(file, options);
-    code.writeTo(cOutputDirectory.toPath(), javaOutputDirectory.toPath());
+    List<Path> written = code.writeTo(cOutputDirectory.toPath(), javaOutputDirectory.toPath());
     for (String note : code.notes()) {
       getLog().info("Loopforge: " + note);
     }
     getLog().info("Loopforge: generated " + code.files().stream().map(GeneratedFile::relativePath)
         .collect(Collectors.joining(", ")) + " from " + model.getFileName());
     try {
-      Files.createDirectories(stampFile.getParent());
-      Files.writeString(stampFile, stamp, StandardCharsets.UTF_8);
+      StringBuilder record = new StringBuilder(stamp).append(OUTPUTS).append('\n');
+      for (Path f : written) {
+        record.append(f.toAbsolutePath().normalize()).append('\n');
+      }
+      AtomicFile.writeString(stampFile, record.toString());
     } catch (IOException e) {
       getLog().warn("cannot write " + stampFile + " (the model will be regenerated next time): " + e.getMessage());
     }
@@ -181,7 +250,8 @@ public class GenerateMojo extends AbstractMojo {
 
   private static boolean upToDate(Path stampFile, String stamp, List<Path> outputs) {
     try {
-      if (!Files.isRegularFile(stampFile) || !Files.readString(stampFile, StandardCharsets.UTF_8).equals(stamp)) {
+      if (!Files.isRegularFile(stampFile) || !Files.readString(stampFile, StandardCharsets.UTF_8).startsWith(stamp
+          + OUTPUTS + "\n")) {
         return false;
       }
     } catch (IOException e) {

@@ -101,6 +101,31 @@ class GenerateMojoTest {
   }
 
   @Test
+  void aRemovedModelFileTakesItsGeneratedFilesWithIt() throws Exception {
+    model("lqr.json", LQR);
+    model("net.json", NET);
+    mojo.execute();
+    Path c = dir.resolve("target/generated-sources/loopforge/c");
+    Path java = dir.resolve("target/generated-sources/loopforge/java/com/example/control");
+    Path mine = Files.writeString(c.resolve("mine.c"), "/* not generated */\n");
+    Files.delete(dir.resolve("src/main/loopforge/net.json"));
+    infos.clear();
+    mojo.execute();
+    assertFalse(Files.exists(c.resolve("net.h")) || Files.exists(c.resolve("net.c")) || Files.exists(java.resolve("Net.java")),
+        "the removed model's files are gone");
+    assertTrue(Files.isRegularFile(c.resolve("lqr.c")) && Files.isRegularFile(c.resolve("lf_common.h")),
+        "the remaining model's files (and the common header it shares) stay");
+    assertTrue(Files.isRegularFile(mine), "a file no run generated stays");
+    assertTrue(infos.stream().anyMatch(i -> i.startsWith("Loopforge: removed ") && i.endsWith("net.c (its model file is"
+        + " no longer in " + mojo.modelDirectory + ")")), infos.toString());
+    assertTrue(infos.contains("Loopforge: lqr.json is up to date (lqr)"), infos.toString());
+    Files.delete(dir.resolve("src/main/loopforge/lqr.json"));
+    mojo.execute();
+    assertFalse(Files.exists(c.resolve("lqr.c")) || Files.exists(c.resolve("lf_common.h")));
+    assertTrue(Files.isRegularFile(mine));
+  }
+
+  @Test
   void prefixParameter() throws Exception {
     model("lqr.json", LQR);
     mojo.prefix = "ctl";

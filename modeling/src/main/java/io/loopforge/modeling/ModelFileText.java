@@ -1,6 +1,7 @@
 package io.loopforge.modeling;
 
 import io.loopforge.modeling.io.AtomicFile;
+import io.loopforge.modeling.io.FileErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ public final class ModelFileText {
     try {
       AtomicFile.writeString(file, json);
     } catch (IOException e) {
-      throw new ModelingException("cannot write model file " + file + ": " + e.getMessage(), e);
+      throw new ModelingException("cannot write model file " + file + ": " + FileErrors.reason(e), e);
     }
   }
 

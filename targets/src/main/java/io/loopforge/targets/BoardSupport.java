@@ -32,12 +32,17 @@ final class BoardSupport {
     return List.of("bsp/" + board + "/lf_board.c", "bsp/" + board + "/" + board + ".ld");
   }
 
-  /** Copies every resource of the board and the HIL application under {@code dir}, keeping relative paths. */
-  static void extract(String board, Path dir) {
+  /** Every file {@link #extract} writes for {@code board}, relative to the build directory. */
+  static List<String> files(String board) {
     List<String> all = new ArrayList<>(COMMON);
     all.addAll(boardFiles(board));
     all.addAll(HIL);
-    for (String name : all) {
+    return all;
+  }
+
+  /** Copies every resource of the board and the HIL application under {@code dir}, keeping relative paths. */
+  static void extract(String board, Path dir) {
+    for (String name : files(board)) {
       try (InputStream in = BoardSupport.class.getResourceAsStream(ROOT + name)) {
         if (in == null) {
           throw new TargetException("board support file " + name + " is missing from the loopforge-targets jar"

@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Flags: {@link #CFLAGS} ({@code -std=c11}, which implies {@code -ffp-contract=off}: no fused
  * multiply-add, so float results are bit-exact with Java's {@code s + w * x}) and {@link #LDFLAGS}.
- * The build directory (sources, glue header, map file) is a fresh temporary directory removed after a
- * successful build unless {@link #buildDirectory(Path)} is set; it is kept when the build fails so the
- * compiler's file names stay valid. Not thread-safe; one builder per build.
+ * The build directory (sources, glue header, map file) is a fresh temporary directory removed after the
+ * build (successful or not) unless {@link #buildDirectory(Path)} is set. The ELF is linked to a temporary
+ * file beside the output and moved into place when it is complete and within budget. Not thread-safe; one
+ * builder per build (several builders may build at once, also into one build directory).
  */
 public final class FirmwareBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(FirmwareBuilder.class);
@@ -54,6 +55,8 @@ public final class FirmwareBuilder {
   public static final int DEFAULT_STACK_BYTES = 8192;
 
   private static final Pattern BERKELEY = Pattern.compile("^\\s*(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+\\d+", Pattern.MULTILINE);
+  private static final String GLUE_HEADER = "glue/lf_controller_glue.h";
+  private static final String MAP_FILE = "firmware.map";
   private static final Pattern STACK_SECTION = Pattern.compile("^\\.stack\\s+(\\d+)", Pattern.MULTILINE);
 
   private final Target target;
@@ -84,7 +87,12 @@ public final class FirmwareBuilder {
     return this;
   }
 
-  /** Keep the build files in {@code dir} (emptied first of what a previous build put there). */
+  /**
+   * Keep the build files in {@code dir} (created if missing). A build replaces only the files a previous
+   * Loopforge build wrote there (listed in {@code dir/.loopforge-build}) and refuses to overwrite any other
+   * file; two builds sharing a directory run one after the other (a file lock on {@code
+   * dir/.loopforge-build.lock}).
+   */
   public FirmwareBuilder buildDirectory(Path dir) {
     this.buildDirectory = dir;
     return this;
@@ -132,52 +140,107 @@ public final class FirmwareBuilder {
     }
     ArmToolchain tc = toolchain != null ? toolchain : ArmToolchain.locate();
     Path elf = output.toAbsolutePath().normalize();
-    boolean temporary = buildDirectory == null;
-    Path dir;
     try {
-      dir = temporary ? Files.createTempDirectory("loopforge-fw-") : buildDirectory.toAbsolutePath().normalize();
-      Files.createDirectories(dir);
       Files.createDirectories(elf.getParent());
     } catch (IOException e) {
-      throw new TargetException("cannot create build directory: " + e.getMessage(), e);
+      throw new TargetException("cannot create the folder of the firmware " + elf + ": " + e.getMessage(), e);
     }
-    boolean ok = false;
+    if (buildDirectory == null) {
+      Path dir;
+      try {
+        dir = Files.createTempDirectory("loopforge-fw-");
+      } catch (IOException e) {
+        throw new TargetException("cannot create a temporary build directory: " + e.getMessage(), e);
+      }
+      try {
+        return build(tc, dir, elf);
+      } finally {
+        try {
+          deleteTree(dir);
+        } catch (TargetException e) {
+          LOG.warn("{}", e.getMessage());
+        }
+      }
+    }
+    Path dir = buildDirectory.toAbsolutePath().normalize();
+    try (BuildDirectory kept = BuildDirectory.lock(dir)) {
+      kept.prepare(filesToWrite());
+      return build(tc, dir, elf);
+    }
+  }
+
+  /** The files a build writes into its build directory, relative to it. */
+  private List<String> filesToWrite() {
+    List<String> files = new ArrayList<>(BoardSupport.files(target.board()));
+    for (Path f : controllerFiles()) {
+      files.add("controller/" + f.getFileName());
+    }
+    files.add(GLUE_HEADER);
+    files.add(MAP_FILE);
+    return files;
+  }
+
+  private List<Path> controllerFiles() {
+    List<Path> files = new ArrayList<>();
+    try (var listing = Files.list(controller.directory())) {
+      for (Path f : (Iterable<Path>) listing::iterator) {
+        String n = f.getFileName().toString();
+        if (Files.isRegularFile(f) && (n.endsWith(".c") || n.endsWith(".h"))) {
+          files.add(f);
+        }
+      }
+    } catch (IOException e) {
+      throw new TargetException("cannot list the controller directory " + controller.directory() + ": "
+          + e.getMessage(), e);
+    }
+    files.sort(null);
+    return files;
+  }
+
+  private Firmware build(ArmToolchain tc, Path dir, Path elf) {
+    BoardSupport.extract(target.board(), dir);
+    Path controllerDir = dir.resolve("controller");
     try {
-      Firmware fw = build(tc, dir, elf);
-      ok = true;
+      Files.createDirectories(controllerDir);
+      for (Path f : controllerFiles()) {
+        Files.copy(f, controllerDir.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+      }
+      Path glue = dir.resolve(GLUE_HEADER);
+      Files.createDirectories(glue.getParent());
+      Files.writeString(glue, controller.glueHeader(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new TargetException("cannot prepare build directory " + dir + ": " + e.getMessage(), e);
+    }
+    // The linker writes a temporary file beside the ELF, moved into place once the firmware is measured and
+    // within budget: a failed or interrupted build leaves an existing ELF as it was, never a partial one.
+    Path partial = elf.resolveSibling("." + elf.getFileName() + "." + Long.toHexString(
+        java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + ".tmp");
+    try {
+      Firmware fw = compileAndMeasure(tc, dir, elf, partial);
+      moveIntoPlace(partial, elf);
       return fw;
     } finally {
-      if (temporary && ok) {
-        deleteTree(dir);
-      } else if (!ok) {
-        LOG.info("build files kept in {}", dir);
+      try {
+        Files.deleteIfExists(partial);
+      } catch (IOException e) {
+        LOG.warn("cannot delete {}: {}", partial, e.toString());
       }
     }
   }
 
-  private Firmware build(ArmToolchain tc, Path dir, Path elf) {
-    for (String sub : List.of("bsp", "hil", "controller", "glue")) {
-      deleteTree(dir.resolve(sub));
-    }
-    BoardSupport.extract(target.board(), dir);
-    Path controllerDir = dir.resolve("controller");
-    Path glueDir = dir.resolve("glue");
+  private static void moveIntoPlace(Path partial, Path elf) {
     try {
-      Files.createDirectories(controllerDir);
-      Files.createDirectories(glueDir);
-      try (var files = Files.list(controller.directory())) {
-        for (Path f : (Iterable<Path>) files::iterator) {
-          String n = f.getFileName().toString();
-          if (Files.isRegularFile(f) && (n.endsWith(".c") || n.endsWith(".h"))) {
-            Files.copy(f, controllerDir.resolve(n), StandardCopyOption.REPLACE_EXISTING);
-          }
-        }
+      try {
+        Files.move(partial, elf, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+        Files.move(partial, elf, StandardCopyOption.REPLACE_EXISTING);
       }
-      Files.writeString(glueDir.resolve("lf_controller_glue.h"), controller.glueHeader(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new TargetException("cannot prepare build directory " + dir + ": " + e.getMessage(), e);
+      throw new TargetException("cannot write the firmware " + elf + ": " + e.getMessage(), e);
     }
+  }
 
+  private Firmware compileAndMeasure(ArmToolchain tc, Path dir, Path elf, Path partial) {
     List<String> cmd = new ArrayList<>();
     cmd.add(tc.gcc().toString());
     cmd.addAll(CFLAGS);
@@ -201,16 +264,16 @@ public final class FirmwareBuilder {
     cmd.add("-Lbsp/common");
     cmd.add("-T");
     cmd.add("bsp/" + target.board() + "/" + target.board() + ".ld");
-    cmd.add("-Wl,-Map=firmware.map");
+    cmd.add("-Wl,-Map=" + MAP_FILE);
     cmd.add("-o");
-    cmd.add(elf.toString());
+    cmd.add(partial.toString());
 
     LOG.debug("compiling: {}", String.join(" ", cmd));
     ArmToolchain.Result cc = ArmToolchain.run(cmd, dir);
     if (cc.exitCode() != 0) {
       throw compileFailure(cc.output(), dir);
     }
-    SizeReport report = measure(tc, elf);
+    SizeReport report = measure(tc, partial);
     LOG.info("built {} for {}: flash {} B, RAM {} B", elf, target.name(), report.flashUsed(), report.ramUsed());
     if (checkBudget && !report.fits()) {
       throw new TargetException(overBudgetMessage(report, elf));
@@ -240,8 +303,10 @@ public final class FirmwareBuilder {
           + " (over by " + overflow.group(2) + " B; board memory map in bsp/" + target.board() + "/"
           + target.board() + ".ld): make the controller smaller or choose a bigger target\n" + out);
     }
+    String where = buildDirectory != null ? "build files in " + dir
+        : "give a build directory to keep the build files";
     return new TargetException("arm-none-eabi-gcc failed building firmware for " + target.name() + " with controller "
-        + controller.prefix() + " (" + controller.directory() + "; build files in " + dir + "):\n" + out);
+        + controller.prefix() + " (" + controller.directory() + "; " + where + "):\n" + out);
   }
 
   private String overBudgetMessage(SizeReport r, Path elf) {
@@ -272,7 +337,7 @@ public final class FirmwareBuilder {
         Long.parseLong(m.group(3)), stack, target.flashBytes(), target.ramBytes());
   }
 
-  private static void deleteTree(Path root) {
+  static void deleteTree(Path root) {
     if (!Files.exists(root)) {
       return;
     }

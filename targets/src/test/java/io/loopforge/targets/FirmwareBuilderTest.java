@@ -168,4 +168,92 @@ class FirmwareBuilderTest {
     String where = tc.describeAddress(fw.elf(), entry).orElseThrow();
     assertTrue(where.startsWith("lf_reset_handler at "), where);
   }
+
+  @Test
+  void aBuildDirectoryKeepsFilesNoBuildWroteAndRefusesToOverwriteThem() throws IOException {
+    Path kept = tmp.resolve("proj");
+    Path notes = Files.createDirectories(kept.resolve("hil")).resolve("notes.txt");
+    Files.writeString(notes, "notes\n");
+    for (int i = 0; i < 2; i++) {
+      FirmwareBuilder.forTarget(Target.MPS2_AN386).controller(gain()).output(tmp.resolve("a.elf")).buildDirectory(kept)
+          .build();
+      assertEquals("notes\n", Files.readString(notes));
+    }
+    // a different controller replaces the first one's files, and only those
+    FirmwareBuilder.forTarget(Target.MPS2_AN386).controller(ControllerSource.of(TestControllers.counter(
+        tmp.resolve("counter")))).output(tmp.resolve("b.elf")).buildDirectory(kept).build();
+    assertFalse(Files.exists(kept.resolve("controller/gain.c")));
+    assertTrue(Files.isRegularFile(kept.resolve("controller/counter.c")));
+    assertEquals("notes\n", Files.readString(notes));
+
+    Path other = tmp.resolve("other");
+    Path mine = Files.createDirectories(other.resolve("glue")).resolve("lf_controller_glue.h");
+    Files.writeString(mine, "/* mine */\n");
+    TargetException e = assertThrows(TargetException.class, () -> FirmwareBuilder.forTarget(Target.MPS2_AN386)
+        .controller(gain()).output(tmp.resolve("c.elf")).buildDirectory(other).build());
+    assertEquals("the build directory " + other.toRealPath() + " holds glue/lf_controller_glue.h, which no Loopforge"
+        + " build wrote; a build would overwrite it: move it away or choose an empty or new build directory",
+        e.getMessage());
+    assertEquals("/* mine */\n", Files.readString(mine));
+    assertFalse(Files.exists(tmp.resolve("c.elf")));
+  }
+
+  /** Two builds sharing a build directory at once: each ELF holds its own controller. */
+  @Test
+  void buildsSharingABuildDirectoryTakeTurns() throws Exception {
+    Path kept = tmp.resolve("shared");
+    ControllerSource counter = ControllerSource.of(TestControllers.counter(tmp.resolve("counter")));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 3; round++) {
+        Path a = tmp.resolve("gain-" + round + ".elf");
+        Path b = tmp.resolve("counter-" + round + ".elf");
+        var fa = pool.submit(() -> FirmwareBuilder.forTarget(Target.MPS2_AN386).controller(gain()).output(a)
+            .buildDirectory(kept).build());
+        var fb = pool.submit(() -> FirmwareBuilder.forTarget(Target.MPS2_AN386).controller(counter).output(b)
+            .buildDirectory(kept).build());
+        fa.get();
+        fb.get();
+        String ga = new String(Files.readAllBytes(a), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String gb = new String(Files.readAllBytes(b), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(ga.contains("gain_control") && !ga.contains("counter_control"), "round " + round + ": gain ELF");
+        assertTrue(gb.contains("counter_control") && !gb.contains("gain_control"), "round " + round + ": counter ELF");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aFailedBuildLeavesTheOldElfAndNoTemporaryFiles() throws IOException {
+    Path elf = tmp.resolve("fw.elf");
+    Files.writeString(elf, "the old firmware");
+    assertThrows(TargetException.class, () -> FirmwareBuilder.forTarget(Target.MPS2_AN386)
+        .controller(ControllerSource.of(TestControllers.dir("broken"))).output(elf).build());
+    assertEquals("the old firmware", Files.readString(elf));
+    try (var files = Files.list(tmp)) {
+      assertEquals(List.of("fw.elf"), files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toList()));
+    }
+  }
+
+  private List<String> temporaryBefore;
+
+  @org.junit.jupiter.api.BeforeEach
+  void listTemporaryBuildDirectories() throws IOException {
+    temporaryBefore = temporaryBuildDirectories();
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void leavesNoTemporaryBuildDirectory() throws IOException {
+    List<String> now = new java.util.ArrayList<>(temporaryBuildDirectories());
+    now.removeAll(temporaryBefore);
+    assertEquals(List.of(), now, "temporary build directories left behind");
+  }
+
+  private static List<String> temporaryBuildDirectories() throws IOException {
+    try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("loopforge-fw-"))
+          .collect(java.util.stream.Collectors.toList());
+    }
+  }
 }

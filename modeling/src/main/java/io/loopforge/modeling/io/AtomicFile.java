@@ -33,6 +33,9 @@ public final class AtomicFile {
   /** Writes what {@code content} produces to {@code target}. */
   public static void write(Path target, Content content) throws IOException {
     Path absolute = target.toAbsolutePath();
+    if (Files.isDirectory(absolute)) {
+      throw new java.nio.file.FileSystemException(absolute.toString(), null, "a folder, not a file");
+    }
     Path parent = absolute.getParent();
     Files.createDirectories(parent);
     Path tmp = parent.resolve("." + absolute.getFileName() + "." + Long.toHexString(

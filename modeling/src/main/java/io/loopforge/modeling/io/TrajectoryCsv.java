@@ -33,6 +33,14 @@ public final class TrajectoryCsv {
 
   private TrajectoryCsv() {}
 
+  /**
+   * The column names of a file's header row, read as {@link #read} reads them (quotes removed, a byte order
+   * mark skipped); an empty list when the file cannot be read or has no header (reading it reports why).
+   */
+  public static List<String> columnNames(Path file) {
+    return TrajectoryCsvReader.columnNames(file);
+  }
+
   /** Reads one file with {@link CsvOptions#defaults()}. */
   public static Dataset read(Path file) {
     return read(file, CsvOptions.defaults());

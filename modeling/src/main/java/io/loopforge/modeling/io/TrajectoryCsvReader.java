@@ -99,7 +99,26 @@ final class TrajectoryCsvReader {
       throw new ModelingException(
           file + ", line " + (reader.lineNo + 1) + " or later: the file is not UTF-8 text; save it as UTF-8", e);
     } catch (IOException e) {
-      throw new ModelingException(file + ": cannot read the file: " + e, e);
+      throw new ModelingException(file + ": cannot read the file: " + FileErrors.reason(e), e);
+    }
+  }
+
+  /** The header's names as {@link #parse} reads them; empty when unreadable or invalid. */
+  static List<String> columnNames(Path file) {
+    TrajectoryCsvReader reader = new TrajectoryCsvReader(file, CsvOptions.defaults());
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String header = in.readLine();
+      if (header == null || header.isBlank()) {
+        return List.of();
+      }
+      if (header.charAt(0) == '\uFEFF') {
+        header = header.substring(1);
+      }
+      String[] cells = new String[count(header, ',') + 1];
+      split(header, cells);
+      return List.of(reader.headerNames(cells));
+    } catch (IOException | RuntimeException e) {
+      return List.of();
     }
   }
 
@@ -321,6 +340,10 @@ final class TrajectoryCsvReader {
     }
     double v;
     try {
+      if (!decimalCharacters(cell)) {
+        // Java's parser also takes 0x1p-3 (hexadecimal), 0.5d and 2f (type suffixes): not numbers in CSV
+        throw new NumberFormatException(cell);
+      }
       v = Double.parseDouble(cell);
     } catch (NumberFormatException e) {
       if (isNonFiniteWord(cell)) {
@@ -336,6 +359,17 @@ final class TrajectoryCsvReader {
           + "fill in or drop missing samples before loading");
     }
     return v;
+  }
+
+  /** Only what a decimal number in CSV is written with: digits, sign, point, exponent. */
+  private static boolean decimalCharacters(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (!(ch >= '0' && ch <= '9' || ch == '.' || ch == '-' || ch == '+' || ch == 'e' || ch == 'E')) {
+        return isNonFiniteWord(s);
+      }
+    }
+    return true;
   }
 
   private static boolean isNumber(String s) {

@@ -30,7 +30,7 @@ final class TrajectoryCsvWriter {
     try {
       AtomicFile.write(file, out -> writeRows(trajectories, withId, out));
     } catch (IOException e) {
-      throw new ModelingException("cannot write " + file + ": " + e, e);
+      throw new ModelingException("cannot write " + file + ": " + FileErrors.reason(e), e);
     }
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loopforge.modeling.ModelingException;
 import io.loopforge.modeling.Trajectory;
+import io.loopforge.modeling.io.FileErrors;
 import io.loopforge.modeling.policy.InputBounds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -368,7 +369,7 @@ public final class ClosedLoopResult {
           // The write failed already; that is the error to report.
         }
       }
-      throw new ModelingException("cannot write closed-loop result " + file + ": " + e.getMessage(), e);
+      throw new ModelingException("cannot write closed-loop result " + file + ": " + FileErrors.reason(e), e);
     }
   }
 

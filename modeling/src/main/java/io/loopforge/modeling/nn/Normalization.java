@@ -78,11 +78,24 @@ public final class Normalization {
     double[] outScale = new double[nx];
     for (int c = 0; c < n0; c++) {
       inScale[c] = safeScale(Math.sqrt(inSq[c] / Math.max(1, n)), Math.abs(inMean[c]));
+      checkDataScale(inScale[c], inMean[c], c < nx ? "state " + data.stateNames().get(c)
+          : "input " + data.inputNames().get(c - nx));
     }
     for (int c = 0; c < nx; c++) {
       outScale[c] = safeScale(Math.sqrt(outSq[c] / Math.max(1, n)), Math.abs(outMean[c]));
+      checkDataScale(outScale[c], outMean[c], (residual ? "the step of state " : "the next state ")
+          + data.stateNames().get(c));
     }
     return new Normalization(inMean, inScale, outMean, outScale);
+  }
+
+  /** A mean or spread that overflowed: values too large for double arithmetic (e.g. a 1e308 cell). */
+  private static void checkDataScale(double scale, double mean, String what) {
+    if (!Double.isFinite(scale) || !Double.isFinite(mean)) {
+      throw new io.loopforge.modeling.ModelingException("the data's " + what + " has values too large to normalise"
+          + " (mean " + mean + ", standard deviation " + scale + ": its squares overflow a double); rescale the"
+          + " column (other units) or remove the outlying rows");
+    }
   }
 
   /** A standard deviation usable as a divisor: a (nearly) constant channel gets scale 1. */

@@ -37,6 +37,14 @@ public final class TrainableMlp {
     int layers = widths.length - 1;
     this.weightOffset = new int[layers];
     this.biasOffset = new int[layers];
+    long total = 0;
+    for (int l = 0; l < layers; l++) {
+      total += (long) widths[l] * widths[l + 1] + widths[l + 1];
+    }
+    if (total > Integer.MAX_VALUE - 8) {
+      throw new io.loopforge.modeling.ModelingException("a network of widths " + Arrays.toString(widths) + " has "
+          + total + " parameters; at most " + (Integer.MAX_VALUE - 8) + " fit in one array: use smaller layers");
+    }
     int p = 0;
     for (int l = 0; l < layers; l++) {
       weightOffset[l] = p;

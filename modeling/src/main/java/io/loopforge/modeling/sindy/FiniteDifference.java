@@ -1,6 +1,7 @@
 package io.loopforge.modeling.sindy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 
 /**
  * PySINDy's {@code FiniteDifference(order, d=1, drop_endpoints=False, periodic=False)}.
@@ -65,7 +66,19 @@ final class FiniteDifference extends Differentiation {
     }
     double[] b = new double[m];
     b[1] = 1.0; // d! for d = 1
-    return SmallLinalg.solve(a, b);
+    double[] w;
+    try {
+      w = SmallLinalg.solve(a, b);
+    } catch (IllegalStateException e) {
+      w = null;
+    }
+    if (w == null || Arrays.stream(w).anyMatch(v -> !Double.isFinite(v))) {
+      throw new io.loopforge.modeling.ModelingException("the finite-difference stencil at the sample offsets "
+          + Arrays.toString(offsets) + " s cannot be solved in double precision (its powers of the offsets"
+          + " underflow or overflow): the sample interval is far too small or too large; give dt in seconds, as"
+          + " the time column has it");
+    }
+    return w;
   }
 
   /** Differentiates one column {@code x[0 … n-1]} into {@code dx}. */

@@ -6,6 +6,11 @@ package io.loopforge.modeling.sindy;
  * fits on any subset of columns are solved from R and C exactly as from Θ and Y (up to rounding), by
  * Householder QR of the small matrix {@code [R_S; √α I]}.
  *
+ * <p>A column that is (numerically) a linear combination of the columns before it makes every plain
+ * least-squares solve that includes it rank-deficient: those are solved for the minimum-norm solution, by
+ * a singular value decomposition, as numpy's and scipy's {@code lstsq} (PySINDy's initial guess and its
+ * unbiasing step) do. Ridge solves ({@code α > 0}) are well-posed and unaffected.
+ *
  * <p>Holds scratch arrays: not thread-safe.
  */
 final class LsProblem {
@@ -18,6 +23,7 @@ final class LsProblem {
 
   private final double[] a; // scratch, column-major (2p × p)
   private final double[] b; // scratch (2p)
+  private final boolean[] dependent; // column k is a combination of the columns before it
 
   LsProblem(int p, int m, int n, double[] r, double[] c, double[] colNorms) {
     this.p = p;
@@ -28,6 +34,27 @@ final class LsProblem {
     this.colNorms = colNorms;
     this.a = new double[2 * p * p];
     this.b = new double[2 * p];
+    this.dependent = new boolean[p];
+    double[] ind = independence();
+    double tol = rankTolerance();
+    for (int k = 0; k < p; k++) {
+      dependent[k] = !(ind[k] > tol);
+    }
+  }
+
+  /** Relative remainder below which a column counts as a combination of the columns before it. */
+  double rankTolerance() {
+    return Math.max(n, p) * Math.ulp(1.0);
+  }
+
+  /** Whether any column is a combination of the columns before it (or zero). */
+  boolean rankDeficient() {
+    for (boolean d : dependent) {
+      if (d) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -64,7 +91,105 @@ final class LsProblem {
     for (int i = top; i < rowsA; i++) {
       bb[i] = 0.0;
     }
+    if (!ridge && anyDependent(support, s)) {
+      minimumNormSolve(aa, rowsA, s, bb, Math.max(n, s) * Math.ulp(1.0), out);
+      return;
+    }
     householderSolve(aa, rowsA, s, bb, out);
+  }
+
+  private boolean anyDependent(int[] support, int s) {
+    for (int k = 0; k < s; k++) {
+      if (dependent[support[k]]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The minimum-norm least-squares solution of {@code min ‖b − A w‖} for column-major {@code A} (rows ×
+   * cols, rows ≥ cols), by a one-sided Jacobi singular value decomposition: singular values below {@code
+   * rcond} times the largest count as zero (numpy's {@code lstsq} cut-off is {@code eps · max(rows of Θ,
+   * cols)}). {@code a} is destroyed.
+   */
+  static void minimumNormSolve(double[] a, int rows, int cols, double[] b, double rcond, double[] out) {
+    double[] v = new double[cols * cols]; // column-major, starts as the identity
+    for (int j = 0; j < cols; j++) {
+      v[j * cols + j] = 1.0;
+    }
+    double eps = Math.ulp(1.0);
+    for (int sweep = 0; sweep < 100; sweep++) {
+      boolean rotated = false;
+      for (int pc = 0; pc < cols - 1; pc++) {
+        for (int qc = pc + 1; qc < cols; qc++) {
+          int ap = pc * rows;
+          int aq = qc * rows;
+          double alpha = 0;
+          double beta = 0;
+          double gamma = 0;
+          for (int i = 0; i < rows; i++) {
+            alpha += a[ap + i] * a[ap + i];
+            beta += a[aq + i] * a[aq + i];
+            gamma += a[ap + i] * a[aq + i];
+          }
+          if (gamma == 0.0 || Math.abs(gamma) <= eps * Math.sqrt(alpha * beta)) {
+            continue;
+          }
+          rotated = true;
+          double zeta = (beta - alpha) / (2 * gamma);
+          double t = Math.signum(zeta) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+          if (zeta == 0.0) {
+            t = 1.0;
+          }
+          double c = 1 / Math.sqrt(1 + t * t);
+          double sn = c * t;
+          for (int i = 0; i < rows; i++) {
+            double x = a[ap + i];
+            double y = a[aq + i];
+            a[ap + i] = c * x - sn * y;
+            a[aq + i] = sn * x + c * y;
+          }
+          int vp = pc * cols;
+          int vq = qc * cols;
+          for (int i = 0; i < cols; i++) {
+            double x = v[vp + i];
+            double y = v[vq + i];
+            v[vp + i] = c * x - sn * y;
+            v[vq + i] = sn * x + c * y;
+          }
+        }
+      }
+      if (!rotated) {
+        break;
+      }
+    }
+    // columns of A V are σ_j u_j: w = Σ_j (a_j · b) / σ_j² v_j over the singular values above the cut-off
+    double[] sigma2 = new double[cols];
+    double max = 0;
+    for (int j = 0; j < cols; j++) {
+      double ss = 0;
+      for (int i = 0; i < rows; i++) {
+        ss += a[j * rows + i] * a[j * rows + i];
+      }
+      sigma2[j] = ss;
+      max = Math.max(max, Math.sqrt(ss));
+    }
+    java.util.Arrays.fill(out, 0, cols, 0.0);
+    double cut = rcond * max;
+    for (int j = 0; j < cols; j++) {
+      if (!(Math.sqrt(sigma2[j]) > cut)) {
+        continue;
+      }
+      double ab = 0;
+      for (int i = 0; i < rows; i++) {
+        ab += a[j * rows + i] * b[i];
+      }
+      double f = ab / sigma2[j];
+      for (int i = 0; i < cols; i++) {
+        out[i] += f * v[j * cols + i];
+      }
+    }
   }
 
   /**

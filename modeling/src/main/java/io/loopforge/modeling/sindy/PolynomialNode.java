@@ -36,6 +36,13 @@ final class PolynomialNode extends LibraryNode {
       boolean includeInteraction,
       boolean interactionOnly) {
     int n = vars.length;
+    long terms = termCount(n, degree, includeBias, includeInteraction, interactionOnly);
+    if (terms > MAX_TERMS) {
+      throw new io.loopforge.modeling.ModelingException("a polynomial library of degree " + degree + " on " + n
+          + " variables " + varNames + " has " + (terms == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE
+          : String.valueOf(terms)) + " terms; at most " + MAX_TERMS + " are supported (and a regression needs at"
+          + " least as many samples as terms): lower the degree");
+    }
     List<int[]> combos = new ArrayList<>();
     if (includeBias) {
       combos.add(new int[0]);
@@ -109,6 +116,45 @@ final class PolynomialNode extends LibraryNode {
       names.add(c.length == 0 ? "1" : name.toString());
     }
     return new PolynomialNode(names, parent, factor, powVar, powExp);
+  }
+
+  /** The most terms a polynomial library may have: its design matrix is samples × terms doubles. */
+  static final int MAX_TERMS = 100_000;
+
+  /** The number of terms of the library, saturating at {@code Long.MAX_VALUE}, computed without listing them. */
+  static long termCount(int n, int degree, boolean includeBias, boolean includeInteraction, boolean interactionOnly) {
+    long count = includeBias ? 1 : 0;
+    for (int d = 1; d <= degree; d++) {
+      long k;
+      if (!includeInteraction) {
+        k = n;
+      } else if (interactionOnly) {
+        k = binomial(n, d);
+      } else {
+        k = binomial(n + d - 1, d);
+      }
+      if (k == 0 && interactionOnly) {
+        break;
+      }
+      count = count > Long.MAX_VALUE - k ? Long.MAX_VALUE : count + k;
+      if (count == Long.MAX_VALUE) {
+        break;
+      }
+    }
+    return count;
+  }
+
+  /** C(a, b), saturating at {@code Long.MAX_VALUE}. */
+  private static long binomial(int a, int b) {
+    if (b < 0 || b > a) {
+      return 0;
+    }
+    b = Math.min(b, a - b);
+    java.math.BigInteger r = java.math.BigInteger.ONE;
+    for (int i = 1; i <= b; i++) {
+      r = r.multiply(java.math.BigInteger.valueOf(a - b + i)).divide(java.math.BigInteger.valueOf(i));
+    }
+    return r.bitLength() < 63 ? r.longValue() : Long.MAX_VALUE;
   }
 
   /** Appends the {@code d}-combinations of {@code 0 … n-1} (with or without replacement) in lexicographic order. */

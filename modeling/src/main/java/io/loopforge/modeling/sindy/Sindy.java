@@ -125,6 +125,14 @@ public final class Sindy {
     return fit(data, null);
   }
 
+  /** At most 20 names, then how many more: a message stays readable for a library of thousands of terms. */
+  static String abbreviated(List<String> names) {
+    if (names.size() <= 20) {
+      return names.toString();
+    }
+    return "[" + String.join(", ", names.subList(0, 20)) + ", … and " + (names.size() - 20) + " more]";
+  }
+
   /**
    * Fits a continuous-time model to the data with the given derivatives (user-supplied {@code ẋ}, one
    * array per trajectory, same shape as its states, state units per second).
@@ -223,8 +231,15 @@ public final class Sindy {
     }
     if (total < p) {
       throw new ModelingException("the regression has " + total + " samples but the library has " + p
-          + " terms " + lib.featureNames() + "; give at least as many samples as terms (more data, or a smaller"
-          + " library)");
+          + " terms " + abbreviated(lib.featureNames()) + "; give at least as many samples as terms (more data, or a"
+          + " smaller library)");
+    }
+    long designBytes = 8L * total * p;
+    long available = Runtime.getRuntime().maxMemory();
+    if (optimizer.needsRows() && designBytes > available / 2) {
+      throw new ModelingException(String.format(java.util.Locale.ROOT, "the design matrix (%d samples × %d terms)"
+          + " needs about %.1f GB, more than half of the %.1f GB this JVM may use: use a smaller library or fewer"
+          + " samples (or give Java more memory, -Xmx)", total, p, designBytes / 1e9, available / 1e9));
     }
 
     Design design = new Design(total, p, m, new Rows(lib, zs, ys, starts, m, p), threads);
@@ -232,8 +247,8 @@ public final class Sindy {
       design.materialize();
     }
     LsProblem full = design.full();
-    checkRank(full, lib.featureNames(), total);
     FitLog log = new FitLog(equationNames(stateNames));
+    checkRank(full, lib.featureNames(), log);
     double[][] coef = optimizer.fit(design, log);
     double modelDt = Double.isNaN(dt) ? dataDt(data) : dt;
     ObjectNode spec;
@@ -382,21 +397,46 @@ public final class Sindy {
    * the part of it outside the span of the columns before it, {@code |R_kk|}, is below
    * {@code max(n, p) · ε} of its length.
    */
-  private static void checkRank(LsProblem pr, List<String> names, int n) {
+  /**
+   * An overflowing library is an error; a rank-deficient one is a warning that names the dependent terms:
+   * PySINDy fits it all the same (ridge regression is well-posed, plain least squares returns the
+   * minimum-norm solution) and the threshold decides which of the redundant terms remain.
+   */
+  private static void checkRank(LsProblem pr, List<String> names, FitLog log) {
     double[] ind = pr.independence();
-    double tol = Math.max(n, pr.p) * Math.ulp(1.0);
+    double tol = pr.rankTolerance();
+    List<String> zero = new ArrayList<>();
+    List<String> dependent = new ArrayList<>();
     for (int k = 0; k < pr.p; k++) {
-      if (pr.colNorms[k] == 0.0) {
-        throw new ModelingException("the feature library is rank-deficient on this data: term \"" + names.get(k)
-            + "\" (column " + k + ") is zero at every sample; remove it from the library (or excite that input)");
+      if (!Double.isFinite(pr.colNorms[k]) || Double.isNaN(ind[k])) {
+        throw new ModelingException("the feature library overflows on this data: term \"" + names.get(k)
+            + "\" (column " + k + ") has values too large for double arithmetic (its norm over the samples is "
+            + pr.colNorms[k] + "); rescale the data (other units) or remove the outlying rows");
       }
-      if (!(ind[k] > tol)) {
-        throw new ModelingException("the feature library is rank-deficient on this data: term \"" + names.get(k)
-            + "\" (column " + k + ") is a linear combination of the terms before it (relative remainder "
-            + String.format(java.util.Locale.ROOT, "%.1e", ind[k]) + ", e.g. a duplicate term or a constant"
-            + " column next to the bias); remove the redundant terms");
+      if (pr.colNorms[k] == 0.0) {
+        zero.add("\"" + names.get(k) + "\" (column " + k + ")");
+      } else if (!(ind[k] > tol)) {
+        dependent.add("\"" + names.get(k) + "\" (column " + k + String.format(java.util.Locale.ROOT,
+            ", relative remainder %.1e)", ind[k]));
       }
     }
+    if (!zero.isEmpty()) {
+      log.warn("the feature library is rank-deficient on this data: " + abbreviatedTerms(zero) + " "
+          + (zero.size() == 1 ? "is" : "are") + " zero at every sample, so " + (zero.size() == 1 ? "its coefficient is"
+          : "their coefficients are") + " 0 (excite that input, or leave the term out of the library)");
+    }
+    if (!dependent.isEmpty()) {
+      log.warn("the feature library is rank-deficient on this data: " + abbreviatedTerms(dependent) + " "
+          + (dependent.size() == 1 ? "is a linear combination" : "are linear combinations") + " of the terms before"
+          + " (e.g. a duplicate term, or u^2 constant under a two-level input next to the bias); least squares takes"
+          + " the minimum-norm solution and the threshold decides which redundant terms remain, as in PySINDy;"
+          + " leave them out of the library for a unique model");
+    }
+  }
+
+  private static String abbreviatedTerms(List<String> terms) {
+    String s = abbreviated(terms);
+    return "term" + (terms.size() == 1 ? " " : "s ") + s.substring(1, s.length() - 1);
   }
 
   private static double dataDt(Dataset data) {

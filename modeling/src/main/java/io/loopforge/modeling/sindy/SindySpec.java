@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loopforge.modeling.ModelingException;
+import io.loopforge.modeling.io.FileErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -125,7 +126,7 @@ public final class SindySpec {
           + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
               + e.getLocation().getColumnNr() + ")"), e);
     } catch (IOException e) {
-      throw new ModelingException(file + ": cannot read the SINDy spec: " + e, e);
+      throw new ModelingException(file + ": cannot read the SINDy spec: " + FileErrors.reason(e), e);
     }
     if (node == null || !node.isObject()) {
       throw new ModelingException(file + ": a SINDy spec is a JSON object, e.g. {\"library\": {\"type\": \"polynomial\"}}");

@@ -293,4 +293,19 @@ class TrajectoryCsvErrorTest {
         assertThrows(ModelingException.class, () -> TrajectoryCsv.write(Dataset.of(ok, bad), f)).getMessage());
     assertFalse(Files.exists(f));
   }
+
+  /** Java's parser takes type suffixes and hexadecimal floats; CSV numbers have neither. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"0.5d", "0x1p-3", "2f", "1.0D", "0x10"})
+  void javaOnlyNumberSpellingsAreRefused(String cell) throws IOException {
+    assertEquals(at("line 3, column 2 (x): " + cell + " is not a number; write numbers like 1.5, -0.5 or 1e-3"),
+        readError("t,x\n0,1\n0.1," + cell + "\n0.2,3\n"));
+  }
+
+  @Test
+  void columnNamesAreReadAsTheReaderReadsThem() throws IOException {
+    Path f = file("q.csv", "\uFEFF\"t\",\"theta\", \"torque\"\n0,1,2\n");
+    assertEquals(List.of("t", "theta", "torque"), TrajectoryCsv.columnNames(f));
+    assertEquals(List.of(), TrajectoryCsv.columnNames(dir.resolve("missing.csv")));
+  }
 }
