@@ -204,22 +204,32 @@ public final class MpcProblem {
    * @param reference H + 1 rows of nx (row t is r_t; row 0 is not used)
    * @param previousInput u_{−1}, nu values
    * @param inputs H rows of nu
-   * @param states out: H + 1 rows of nx receiving x₀ … x_H (may be null)
+   * @param states out: H + 1 distinct rows of nx receiving x₀ … x_H (may be null). When given, the rollout
+   *     runs in these rows and the call allocates nothing (what sampling planners need per sample); after a
+   *     non-finite state the rows past it are unspecified.
    * @return J, or +∞ when the rollout leaves the finite numbers
    */
   public double evaluate(double[] x0, double[][] reference, double[] previousInput, double[][] inputs,
       double[][] states) {
     int nx = stateDim();
-    double[] x = x0.clone();
-    double[] next = new double[nx];
-    double j = 0;
+    double[] x;
+    double[] next;
     if (states != null) {
       System.arraycopy(x0, 0, states[0], 0, nx);
+      x = states[0];
+      next = null;
+    } else {
+      x = x0.clone();
+      next = new double[nx];
     }
+    double j = 0;
     for (int t = 0; t < horizon; t++) {
       double[] u = inputs[t];
       j += weighted(u, inputReference, r);
       j += weighted(u, t == 0 ? previousInput : inputs[t - 1], rate);
+      if (states != null) {
+        next = states[t + 1];
+      }
       model.step(x, u, next);
       double[] tmp = x;
       x = next;
@@ -228,9 +238,6 @@ public final class MpcProblem {
         if (!Double.isFinite(v)) {
           return Double.POSITIVE_INFINITY;
         }
-      }
-      if (states != null) {
-        System.arraycopy(x, 0, states[t + 1], 0, nx);
       }
       j += weighted(x, reference[t + 1], t + 1 == horizon ? terminal : q);
       j += statePenalty * violation(x);
