@@ -47,6 +47,9 @@ public final class MpcProblem {
   }
 
   private final DynamicsModel model;
+  // read once: a model may build its name lists on every call, and evaluate runs once per sample
+  private final int nx;
+  private final int nu;
   private final int horizon;
   private final Norm norm;
   private final double[] stateReference;
@@ -64,6 +67,8 @@ public final class MpcProblem {
 
   private MpcProblem(Builder b) {
     this.model = b.model;
+    this.nx = b.model.stateDim();
+    this.nu = b.model.inputDim();
     this.horizon = b.horizon;
     this.norm = b.norm;
     this.stateReference = b.stateReference.clone();
@@ -94,11 +99,11 @@ public final class MpcProblem {
   }
 
   public int stateDim() {
-    return model.stateDim();
+    return nx;
   }
 
   public int inputDim() {
-    return model.inputDim();
+    return nu;
   }
 
   /** H, the number of planned inputs. */
@@ -211,7 +216,6 @@ public final class MpcProblem {
    */
   public double evaluate(double[] x0, double[][] reference, double[] previousInput, double[][] inputs,
       double[][] states) {
-    int nx = stateDim();
     double[] x;
     double[] next;
     if (states != null) {
@@ -286,7 +290,7 @@ public final class MpcProblem {
     }
     for (int t = 0; t < horizon; t++) {
       double[] u = inputs[t];
-      if (u.length != inputDim()) {
+      if (u.length != nu) {
         return false;
       }
       for (int i = 0; i < u.length; i++) {
