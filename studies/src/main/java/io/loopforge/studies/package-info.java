@@ -2,8 +2,9 @@
  * Studies: the harnesses behind the figures in {@code BENCHMARKS.md}. A study simulates its data,
  * trains or designs with the library modules, tabulates the results (a Markdown report) and checks the
  * goal it was written for; {@link io.loopforge.studies.SparsifyBenchmark} compares gated sparsification
- * with magnitude pruning and small dense networks. The CLI runs them ({@code loopforge sparsify
- * benchmark}).
+ * with magnitude pruning and small dense networks, the CLI runs it ({@code loopforge sparsify
+ * benchmark}); {@link io.loopforge.studies.PlannerTuning} runs the closed loops behind the defaults of
+ * the sampling and gradient planners (its own {@code main}).
  *
  * <p>Not a library API: a study's data recipe, settings and report change with the question it
  * answers, and nothing in the library modules depends on this package. Code that a study needs and
