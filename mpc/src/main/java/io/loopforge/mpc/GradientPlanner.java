@@ -29,18 +29,18 @@ import java.util.Objects;
  * of that factor (at most to 1). Starts from the warm start, else u_ref held; stops after the iterations, or when no step
  * is accepted or none moves; returns the best iterate.
  *
- * <p>Defaults: 30 iterations, s₀ = 0.25, backtracking 0.5, c = 1e-4. On the pendulum's SINDy model
- * (quadratic cost) 30 iterations reached the cost of 1 000 in closed loop, 10 came within 0.2 %; on
- * {@code cartpole-walls} (L1 cost, piecewise affine) 10 to 100 iterations and s₀ from 0.05 to 1 made no
- * difference: there the subgradient stalls in a local minimum (BENCHMARKS.md, "Sampling and gradient
- * planners").
+ * <p>Defaults: 30 iterations, s₀ = 0.05, backtracking 0.5, c = 1e-4. On the pendulum's SINDy model
+ * (quadratic cost) 30 iterations reached the closed-loop cost of 100 and 1 000, 10 came within 0.2 %, and
+ * s₀ made no difference; on {@code cartpole-walls} (L1 cost, piecewise affine) s₀ = 0.05 cost 2 % less
+ * than 0.25 or 1 at 10 to 100 iterations, all of them some 15 % above MPPI: there the subgradient stalls
+ * in local minima (BENCHMARKS.md, "Sampling and gradient planners").
  *
  * <p>Deterministic (no randomness). Storage is allocated once; an iteration allocates nothing. Not
  * thread-safe: one planner per closed loop.
  */
 public final class GradientPlanner implements Planner {
   public static final int DEFAULT_ITERATIONS = 30;
-  public static final double DEFAULT_STEP = 0.25;
+  public static final double DEFAULT_STEP = 0.05;
   public static final double DEFAULT_BACKTRACKING = 0.5;
   public static final double DEFAULT_ARMIJO = 1e-4;
   /** Trials per iteration before the search gives up: s shrinks to s·0.5³⁰ ≈ 1e-9·s with the default. */
