@@ -105,10 +105,15 @@ class GradientPlannerTest {
     assertEquals(jStar, plan.objective(), 1e-9 * jStar, plan.toString());
   }
 
-  /** With L1 costs the subgradient method stalls at a kink short of the optimum: within 10 %, not 1 %. */
+  /**
+   * With L1 costs descent along a subgradient stalls on a kink: here on the ridge where an error term is 0,
+   * at J = 2.27 with the default first step and any number of iterations (2.03 with s₀ ≥ 0.25), against the
+   * optimum 1.91 and 2.60 for u_ref held. Within 20 %, where the samplers come within 1 %.
+   */
   @Test
   void nearTheBruteForceOptimumOfATwoStepL1Problem() {
-    PlannerContract.nearTheBruteForceOptimumOfAnL1Problem(p -> GradientPlanner.builder(p).build(), 0.1);
+    PlannerContract.nearTheBruteForceOptimumOfAnL1Problem(p -> GradientPlanner.builder(p).build(), 0.2);
+    PlannerContract.nearTheBruteForceOptimumOfAnL1Problem(p -> GradientPlanner.builder(p).step(0.25).build(), 0.07);
   }
 
   @Test
