@@ -25,8 +25,9 @@ import java.util.SplittableRandom;
  * model, H = 15, quadratic cost): few elites (3–5 %) and more iterations did best; σ₀ = 0.1 was best on
  * the cart-pole, 0.2 on the pendulum (BENCHMARKS.md, "Sampling and gradient planners").
  *
- * <p>Needs a finite input box. Seeded: a new planner (or one after {@link #reset()}) given the same
- * requests in the same order returns the same plans, for any number of {@link Builder#threads threads}.
+ * <p>Needs a finite input box. Seeded: the random numbers of a plan are drawn from a stream seeded by the
+ * seed and the request, so the same request and seed give the same plan, whatever the planner planned
+ * before and for any number of {@link Builder#threads threads}.
  * Storage is allocated once; a plan call allocates nothing per sample. Not thread-safe: one planner per
  * closed loop.
  */
@@ -55,7 +56,6 @@ public final class CemPlanner implements Planner {
   private final double[][] sigma;
   private final double[][] best;
   private final int[] elite;
-  private SplittableRandom random;
 
   private CemPlanner(Builder b) {
     this.problem = b.problem;
@@ -76,7 +76,6 @@ public final class CemPlanner implements Planner {
     this.sigma = InputSequences.sequence(problem);
     this.best = InputSequences.sequence(problem);
     this.elite = new int[elites];
-    reset();
   }
 
   /** K for N samples when none is given: ⌈N/32⌉, at least 2 (at most N + 1). */
@@ -131,16 +130,11 @@ public final class CemPlanner implements Planner {
     return threads;
   }
 
-  /** Restarts the random stream from the seed. */
-  @Override
-  public void reset() {
-    random = new SplittableRandom(seed);
-  }
-
   @Override
   public Plan plan(PlanRequest request) {
     long start = System.nanoTime();
     request.check(problem);
+    SplittableRandom random = InputSequences.stream(seed, request);
     double[] previous = request.previousInput();
     InputSequences.start(problem, request, mean);
     for (double[] row : sigma) {

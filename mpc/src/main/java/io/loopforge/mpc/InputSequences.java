@@ -39,6 +39,41 @@ final class InputSequences {
   }
 
   /**
+   * The random stream of one plan call: seeded by {@code seed} and every number of the request (state,
+   * reference, previous input, warm start), so that a plan is a function of the request and the seed alone
+   * (the same request gives the same plan, whatever was asked before), while the states of a closed loop
+   * draw different samples at every step.
+   */
+  static SplittableRandom stream(long seed, PlanRequest request) {
+    long h = mix(seed);
+    h = mix(h, request.state());
+    for (double[] row : request.reference()) {
+      h = mix(h, row);
+    }
+    h = mix(h, request.previousInput());
+    if (request.warmStart() != null) {
+      for (double[] row : request.warmStart()) {
+        h = mix(h, row);
+      }
+    }
+    return new SplittableRandom(h);
+  }
+
+  private static long mix(long h, double[] values) {
+    for (double v : values) {
+      h = mix(h + 0x9E3779B97F4A7C15L + Double.doubleToLongBits(v));
+    }
+    return mix(h + values.length);
+  }
+
+  /** SplitMix64's finaliser: every input bit moves about half the output bits. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /**
    * {@code out = clip(mean + sigma ∘ ε)} with ε standard normal, drawn in row order (t, then i), then made
    * admissible by {@link #clip}.
    */

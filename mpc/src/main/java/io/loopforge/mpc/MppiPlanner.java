@@ -32,8 +32,9 @@ import java.util.SplittableRandom;
  * beat 0.1–2, and σ₀ = 0.05 was a little better than 0.1 (BENCHMARKS.md, "Sampling and gradient
  * planners").
  *
- * <p>Needs a finite input box. Seeded: a new planner (or one after {@link #reset()}) given the same
- * requests in the same order returns the same plans, for any number of {@link Builder#threads threads}.
+ * <p>Needs a finite input box. Seeded: the random numbers of a plan are drawn from a stream seeded by the
+ * seed and the request, so the same request and seed give the same plan, whatever the planner planned
+ * before and for any number of {@link Builder#threads threads}.
  * Storage is allocated once; a plan call allocates nothing per sample. Not thread-safe: one planner per
  * closed loop.
  */
@@ -62,7 +63,6 @@ public final class MppiPlanner implements Planner {
   private final double[][] best;
   private final double[] weights;
   private final double[] sorted;
-  private SplittableRandom random;
 
   private MppiPlanner(Builder b) {
     this.problem = b.problem;
@@ -85,7 +85,6 @@ public final class MppiPlanner implements Planner {
     this.best = InputSequences.sequence(problem);
     this.weights = new double[samples + 1];
     this.sorted = new double[samples + 1];
-    reset();
   }
 
   /** A planner for {@code problem}, whose input box must be finite. */
@@ -135,16 +134,11 @@ public final class MppiPlanner implements Planner {
     return threads;
   }
 
-  /** Restarts the random stream from the seed. */
-  @Override
-  public void reset() {
-    random = new SplittableRandom(seed);
-  }
-
   @Override
   public Plan plan(PlanRequest request) {
     long start = System.nanoTime();
     request.check(problem);
+    SplittableRandom random = InputSequences.stream(seed, request);
     double[] previous = request.previousInput();
     InputSequences.start(problem, request, nominal);
     double bestCost = Double.POSITIVE_INFINITY;

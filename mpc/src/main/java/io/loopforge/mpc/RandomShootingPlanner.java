@@ -14,8 +14,9 @@ import java.util.SplittableRandom;
  * closed loop of BENCHMARKS.md ("Sampling and gradient planners") its cost fell from 32.3 at N = 128 to
  * 29.1 at N = 2 048, where MPPI's default reaches 24.5.
  *
- * <p>Needs a finite input box. Seeded: a new planner (or one after {@link #reset()}) given the same
- * requests in the same order returns the same plans, for any number of {@link Builder#threads threads}.
+ * <p>Needs a finite input box. Seeded: the random numbers of a plan are drawn from a stream seeded by the
+ * seed and the request, so the same request and seed give the same plan, whatever the planner planned
+ * before and for any number of {@link Builder#threads threads}.
  * Storage is allocated once; a plan call allocates nothing per sample. Not thread-safe: one planner per
  * closed loop.
  */
@@ -29,7 +30,6 @@ public final class RandomShootingPlanner implements Planner {
   private final long seed;
   private final int threads;
   private final RolloutBatch batch;
-  private SplittableRandom random;
 
   private RandomShootingPlanner(Builder b) {
     this.problem = b.problem;
@@ -38,7 +38,6 @@ public final class RandomShootingPlanner implements Planner {
     this.threads = b.threads;
     // slot 0: the warm start (or u_ref held), slots 1 … N: the random sequences
     this.batch = new RolloutBatch(problem, samples + 1, threads);
-    reset();
   }
 
   /** A planner for {@code problem}, whose input box must be finite. */
@@ -69,16 +68,11 @@ public final class RandomShootingPlanner implements Planner {
     return threads;
   }
 
-  /** Restarts the random stream from the seed. */
-  @Override
-  public void reset() {
-    random = new SplittableRandom(seed);
-  }
-
   @Override
   public Plan plan(PlanRequest request) {
     long start = System.nanoTime();
     request.check(problem);
+    SplittableRandom random = InputSequences.stream(seed, request);
     InputSequences.start(problem, request, batch.inputs[0]);
     double[] lower = problem.inputLower();
     double[] upper = problem.inputUpper();

@@ -94,7 +94,10 @@ final class PlannerContract {
     }
   }
 
-  /** The same seed gives the same plan (also after reset), another seed another plan. */
+  /**
+   * The same request and seed give the same plan, whatever the planner planned before; another seed, or
+   * another state, another plan.
+   */
   static void seededAndReproducible(Function<Long, Planner> make) {
     Planner a = make.apply(7L);
     MpcProblem p = a.problem();
@@ -103,11 +106,13 @@ final class PlannerContract {
     Plan again = make.apply(7L).plan(r);
     assertEquals(first.objective(), again.objective(), 0.0);
     assertArrayEquals(first.inputs(), again.inputs());
-    a.plan(r);
-    a.reset();
-    assertArrayEquals(first.inputs(), a.plan(r).inputs(), "after reset the stream starts again");
+    Plan elsewhere = a.plan(PlannerFixtures.request(p, new double[] {0.5, 0.2}, null));
+    assertArrayEquals(first.inputs(), a.plan(r).inputs(), "the same request on a planner used in between");
     Plan other = make.apply(8L).plan(r);
     assertTrue(first.objective() != other.objective(), "seeds 7 and 8 gave the same J " + first.objective());
+    double[][] u = elsewhere.inputs();
+    double[][] v = make.apply(7L).plan(PlannerFixtures.request(p, new double[] {0.5, 0.2 + 1e-12}, null)).inputs();
+    assertTrue(!java.util.Arrays.deepEquals(u, v), "a state 1e-12 away draws other samples");
   }
 
   /** Requests that do not fit the problem, and a problem without a finite input box, are refused by name. */
