@@ -61,4 +61,16 @@ class CemPlannerTest {
     PlannerContract.allocatesNothingPerSample(n -> CemPlanner.builder(
         PlannerFixtures.doubleIntegrator(MpcProblem.Norm.L1, 10)).samples(n).elites(4).build());
   }
+
+  @Test
+  void theDefaultEliteCountFollowsTheSampleCount() {
+    assertEquals(4, CemPlanner.defaultElites(128));
+    assertEquals(8, CemPlanner.defaultElites(256));
+    assertEquals(2, CemPlanner.defaultElites(10));
+    assertEquals(2, CemPlanner.defaultElites(1), "at most N + 1: the mean is a sample too");
+    MpcProblem p = PlannerFixtures.doubleIntegrator(MpcProblem.Norm.L1, 3);
+    assertEquals(4, CemPlanner.builder(p).build().elites());
+    assertEquals(16, CemPlanner.builder(p).samples(500).build().elites());
+    assertEquals(3, CemPlanner.builder(p).samples(500).elites(3).build().elites());
+  }
 }
