@@ -47,6 +47,9 @@ public final class MpcProblem {
   }
 
   private final DynamicsModel model;
+  // read once: a model may build its name lists on every call, and evaluate runs once per sample
+  private final int nx;
+  private final int nu;
   private final int horizon;
   private final Norm norm;
   private final double[] stateReference;
@@ -64,6 +67,8 @@ public final class MpcProblem {
 
   private MpcProblem(Builder b) {
     this.model = b.model;
+    this.nx = b.model.stateDim();
+    this.nu = b.model.inputDim();
     this.horizon = b.horizon;
     this.norm = b.norm;
     this.stateReference = b.stateReference.clone();
@@ -94,11 +99,11 @@ public final class MpcProblem {
   }
 
   public int stateDim() {
-    return model.stateDim();
+    return nx;
   }
 
   public int inputDim() {
-    return model.inputDim();
+    return nu;
   }
 
   /** H, the number of planned inputs. */
@@ -204,22 +209,31 @@ public final class MpcProblem {
    * @param reference H + 1 rows of nx (row t is r_t; row 0 is not used)
    * @param previousInput u_{−1}, nu values
    * @param inputs H rows of nu
-   * @param states out: H + 1 rows of nx receiving x₀ … x_H (may be null)
+   * @param states out: H + 1 distinct rows of nx receiving x₀ … x_H (may be null). When given, the rollout
+   *     runs in these rows and the call allocates nothing (what sampling planners need per sample); after a
+   *     non-finite state the rows past it are unspecified.
    * @return J, or +∞ when the rollout leaves the finite numbers
    */
   public double evaluate(double[] x0, double[][] reference, double[] previousInput, double[][] inputs,
       double[][] states) {
-    int nx = stateDim();
-    double[] x = x0.clone();
-    double[] next = new double[nx];
-    double j = 0;
+    double[] x;
+    double[] next;
     if (states != null) {
       System.arraycopy(x0, 0, states[0], 0, nx);
+      x = states[0];
+      next = null;
+    } else {
+      x = x0.clone();
+      next = new double[nx];
     }
+    double j = 0;
     for (int t = 0; t < horizon; t++) {
       double[] u = inputs[t];
       j += weighted(u, inputReference, r);
       j += weighted(u, t == 0 ? previousInput : inputs[t - 1], rate);
+      if (states != null) {
+        next = states[t + 1];
+      }
       model.step(x, u, next);
       double[] tmp = x;
       x = next;
@@ -228,9 +242,6 @@ public final class MpcProblem {
         if (!Double.isFinite(v)) {
           return Double.POSITIVE_INFINITY;
         }
-      }
-      if (states != null) {
-        System.arraycopy(x, 0, states[t + 1], 0, nx);
       }
       j += weighted(x, reference[t + 1], t + 1 == horizon ? terminal : q);
       j += statePenalty * violation(x);
@@ -279,7 +290,7 @@ public final class MpcProblem {
     }
     for (int t = 0; t < horizon; t++) {
       double[] u = inputs[t];
-      if (u.length != inputDim()) {
+      if (u.length != nu) {
         return false;
       }
       for (int i = 0; i < u.length; i++) {

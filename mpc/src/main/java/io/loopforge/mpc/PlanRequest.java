@@ -44,8 +44,23 @@ public record PlanRequest(double[] state, double[][] reference, double[] previou
       throw new MpcException("the previous input has " + previousInput.length + " values but the model has " + nu
           + " inputs " + problem.model().inputNames());
     }
-    if (warmStart != null && (warmStart.length != h || (h > 0 && warmStart[0].length != nu))) {
-      throw new MpcException("the warm start must have H = " + h + " rows of " + nu + " inputs");
+    if (warmStart != null) {
+      if (warmStart.length != h) {
+        throw new MpcException("the warm start has " + warmStart.length + " rows, expected H = " + h + " rows of "
+            + nu + " inputs");
+      }
+      for (int t = 0; t < h; t++) {
+        if (warmStart[t].length != nu) {
+          throw new MpcException("row " + t + " of the warm start has " + warmStart[t].length + " values, expected "
+              + nu + " inputs " + problem.model().inputNames());
+        }
+        for (double v : warmStart[t]) {
+          if (!Double.isFinite(v)) {
+            throw new MpcException("row " + t + " of the warm start is not finite: "
+                + java.util.Arrays.toString(warmStart[t]));
+          }
+        }
+      }
     }
   }
 }

@@ -46,6 +46,35 @@ class MpcProblemTest {
   }
 
   @Test
+  void evaluateRollsOutInTheGivenRowsWithTheSameResult() {
+    MpcProblem p = problem(MpcProblem.Norm.QUADRATIC);
+    double[][] u = {{1}, {-0.5}};
+    double[][] window = p.constantWindow(new double[] {1, 0});
+    double[][] rows = new double[3][2];
+    double[] x0 = {0.3, -0.2};
+    double j = p.evaluate(x0, window, new double[] {0.2}, u, rows);
+    assertEquals(p.evaluate(x0, window, new double[] {0.2}, u, null), j, 0.0);
+    assertEquals(0.3, rows[0][0], 0.0);
+    assertEquals(0.3 + 0.5 * -0.2 + 0.5 * 0.3, rows[2][0], 1e-15, "x2 = p0 + dt v0 + dt v1, v1 = v0 + dt u0");
+    assertEquals(0.3, x0[0], 0.0, "x0 untouched");
+  }
+
+  @Test
+  void aWarmStartOfTheWrongShapeOrNotFiniteIsRefused() {
+    MpcProblem p = problem(MpcProblem.Norm.L1);
+    double[][] w = p.constantWindow(new double[] {1, 0});
+    MpcException e = assertThrows(MpcException.class,
+        () -> new PlanRequest(new double[2], w, new double[1], new double[][] {{0}}).check(p));
+    assertEquals("the warm start has 1 rows, expected H = 2 rows of 1 inputs", e.getMessage());
+    e = assertThrows(MpcException.class,
+        () -> new PlanRequest(new double[2], w, new double[1], new double[][] {{0}, {0, 1}}).check(p));
+    assertEquals("row 1 of the warm start has 2 values, expected 1 inputs [f]", e.getMessage());
+    e = assertThrows(MpcException.class,
+        () -> new PlanRequest(new double[2], w, new double[1], new double[][] {{0}, {Double.NaN}}).check(p));
+    assertEquals("row 1 of the warm start is not finite: [NaN]", e.getMessage());
+  }
+
+  @Test
   void admissibleChecksBoxAndRateAndClipKeepsBoth() {
     MpcProblem p = problem(MpcProblem.Norm.L1);
     assertTrue(p.admissible(new double[][] {{1}, {-0.5}}, new double[] {0}, 0));
