@@ -12,6 +12,7 @@ import io.loopforge.modeling.sindy.Sindy;
 import io.loopforge.modeling.sindy.SindyModel;
 import io.loopforge.modeling.sindy.Stlsq;
 import io.loopforge.mpc.MpcProblem;
+import io.loopforge.mpc.MppiPlanner;
 import io.loopforge.mpc.Plan;
 import io.loopforge.mpc.PlanRequest;
 import io.loopforge.mpc.PlanStatus;
@@ -59,8 +60,7 @@ import java.util.function.Function;
  * gives the scale.
  *
  * <p>The planners are given as factories of {@link Planner}s on the study's {@link MpcProblem}; the
- * defaults are SINDy-MPC and a stand-in MPPI ({@link StandInMppi}) until the {@code mpc} module's sampling
- * planners exist. Timings are wall-clock on whatever machine runs it.
+ * defaults are SINDy-MPC and MPPI ({@link MppiPlanner} with its defaults). Timings are wall-clock on whatever machine runs it.
  */
 public final class SindyMpcStudy {
   /** A planner to compare, made for the study's problem. */
@@ -114,10 +114,10 @@ public final class SindyMpcStudy {
     }
   }
 
-  /** SINDy-MPC with its defaults, and the stand-in MPPI (256 samples, σ = 0.2 of the box, λ = 0.1 of the spread). */
+  /** SINDy-MPC and MPPI on the same SINDy model, each with its defaults (MPPI seeded). */
   public static List<PlannerEntry> defaultPlanners(long seed) {
     return List.of(new PlannerEntry(SindyMpcPlanner.NAME, p -> SindyMpcPlanner.builder(p).build()),
-        new PlannerEntry("mppi (stand-in)", p -> new StandInMppi(p, 256, 0.2, 0.1, seed)));
+        new PlannerEntry("mppi", p -> MppiPlanner.builder(p).seed(seed).build()));
   }
 
   /**

@@ -76,27 +76,4 @@ class SindyMpcStudyTest {
     assertEquals(6, SindyMpcStudy.percentile(v, 0.95), 0.0);
     assertEquals(3, SindyMpcStudy.median(new double[] {3, 1, 9}), 0.0);
   }
-
-  @Test
-  void theStandInMppiReturnsAdmissibleReproduciblePlans() {
-    LorenzControl plant = LorenzControl.withDefaults();
-    SindyMpcStudy.Options o = SindyMpcStudy.Options.quick();
-    SindyModel model = Sindy.builder().library(FeatureLibrary.polynomial(2)).build()
-        .fit(Dataset.of(PlantSimulator.withDefaults()
-            .simulate(plant, plant.defaultInitialState(), SindyMpcStudy.trainingInput(o), o.dataDt())))
-        .withStep(0.01, 1);
-    MpcProblem p = MpcProblem.builder(model, 10).norm(MpcProblem.Norm.QUADRATIC)
-        .stateReference(plant.defaultTask().referenceState()).inputWeights(0.001)
-        .inputBounds(plant.inputLower(), plant.inputUpper()).inputRateLimit(30).build();
-    StandInMppi mppi = new StandInMppi(p, 64, 0.2, 0.1, 3);
-    PlanRequest request = new PlanRequest(new double[] {1, 2, 20}, p.constantWindow(p.stateReference()),
-        new double[] {45}, null);
-    Plan first = mppi.plan(request);
-    assertEquals(PlanStatus.BEST_FOUND, first.status());
-    assertTrue(p.admissible(first.inputs(), new double[] {45}, 1e-9), first.toString());
-    assertEquals(p.evaluate(request.state(), request.reference(), request.previousInput(), first.inputs(), null),
-        first.objective(), 0.0);
-    mppi.reset();
-    assertArrayEquals(first.inputs(), mppi.plan(request).inputs(), "seeded: reset restarts the stream");
-  }
 }
