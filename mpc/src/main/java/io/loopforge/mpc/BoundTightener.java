@@ -175,7 +175,7 @@ public final class BoundTightener {
             double[] range = lp.range(e -> {
               e.add(target, 1.0);
               return 0.0;
-            }, txLo[t + 1][i], txHi[t + 1][i], padding);
+            }, txLo[t + 1][i], txHi[t + 1][i], padding, false);
             txLo[t + 1][i] = range[0];
             txHi[t + 1][i] = range[1];
             target.lower(range[0]).upper(range[1]);
@@ -234,7 +234,7 @@ public final class BoundTightener {
       if (enc != null && enc.layers() == network.reluLayerCount()) {
         int row = i;
         ReluMilp e0 = enc;
-        double[] range = lp.range(e -> e0.addOutput(e, row, 1.0), oLo[i], oHi[i], padding);
+        double[] range = lp.range(e -> e0.addOutput(e, row, 1.0), oLo[i], oHi[i], padding, false);
         oLo[i] = range[0];
         oHi[i] = range[1];
       }
@@ -289,7 +289,8 @@ public final class BoundTightener {
         }
         int layer = k;
         int unit = j;
-        double[] range = lp.range(e -> enc.addPreActivation(e, layer, unit, 1.0), lo[k][j], hi[k][j], padding);
+        double[] range = lp.range(e -> enc.addPreActivation(e, layer, unit, 1.0), lo[k][j], hi[k][j], padding,
+            true);
         lo[k][j] = range[0];
         hi[k][j] = range[1];
       }
@@ -355,12 +356,14 @@ public final class BoundTightener {
     }
 
     /**
-     * The range of a linear expression over the relaxation: its minimum and maximum, widened by the
+     * The range of a linear expression over the relaxation: its maximum and minimum, widened by the
      * padding, intersected with {@code [lo, hi]} (what is known already); {@code [lo, hi]} where an LP fails.
      *
      * @param fill adds the expression's terms and returns its constant
+     * @param unit the expression is a ReLU pre-activation: no minimum is needed when the maximum is ≤ 0
      */
-    double[] range(java.util.function.ToDoubleFunction<Expression> fill, double lo, double hi, double padding) {
+    double[] range(java.util.function.ToDoubleFunction<Expression> fill, double lo, double hi, double padding,
+        boolean unit) {
       double[] r = {lo, hi};
       if (!open()) {
         return r;
@@ -371,25 +374,28 @@ public final class BoundTightener {
       long ms = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
       model.options.time_abort = ms;
       model.options.time_suffice = ms;
-      Optimisation.Result min = model.minimise();
-      solved++;
-      if (min.getState() == Optimisation.State.OPTIMAL && Double.isFinite(min.getValue())) {
-        double v = min.getValue() + c - pad;
-        if (v <= hi) {
-          r[0] = Math.max(lo, v);
-        }
-      } else {
-        failed++;
-      }
+      // the maximum first: a unit whose maximum is ≤ 0 is inactive, and its minimum is never used
       Optimisation.Result max = model.maximise();
       solved++;
       if (max.getState() == Optimisation.State.OPTIMAL && Double.isFinite(max.getValue())) {
         double v = max.getValue() + c + pad;
-        if (v >= r[0]) {
+        if (v >= lo) {
           r[1] = Math.min(hi, v);
         }
       } else {
         failed++;
+      }
+      if (!(unit && r[1] <= 0)) {
+        Optimisation.Result min = model.minimise();
+        solved++;
+        if (min.getState() == Optimisation.State.OPTIMAL && Double.isFinite(min.getValue())) {
+          double v = min.getValue() + c - pad;
+          if (v <= r[1]) {
+            r[0] = Math.max(lo, v);
+          }
+        } else {
+          failed++;
+        }
       }
       model.removeExpression(OBJECTIVE);
       return r;

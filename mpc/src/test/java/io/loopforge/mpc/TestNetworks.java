@@ -54,8 +54,8 @@ final class TestNetworks {
 
   /**
    * A model of the mass-spring-damper (m = 1 kg, k = 2 N/m, c = 0.5 N·s/m) at {@code dt} s: the exact
-   * zero-order-hold discretisation on the skip path, plus {@code relus} ReLU units over [x; u] whose small
-   * output weights stand in for a learned model's error.
+   * zero-order-hold discretisation on the skip path, plus {@code relus} ReLU units over [x; u/10] whose
+   * small output weights ({@code perturbation} times N(0, 1)) stand in for a learned model's error.
    */
   static FoldedReluNetwork massSpringDamper(double dt, int relus, double perturbation, long seed) {
     double[][] a = {{0, 1}, {-2, -0.5}};
@@ -84,6 +84,9 @@ final class TestNetworks {
     }
     SplittableRandom rng = new SplittableRandom(seed);
     double[] w0 = gaussian(rng, relus * 3, 1.0);
+    for (int j = 0; j < relus; j++) {
+      w0[j * 3 + 2] *= 0.1; // the force spans ±10 N: keep each unit's input in the range of the states'
+    }
     double[] b0 = gaussian(rng, relus, 0.5);
     double[] out = new double[2 * (3 + relus)];
     for (int i = 0; i < 2; i++) {
