@@ -344,6 +344,7 @@ public final class BoundTightener {
     Lp(long deadline) {
       OjAlgo.init();
       this.model = new ExpressionsBasedModel();
+      model.options.feasibility = OjAlgo.FEASIBILITY;
       this.deadline = deadline;
     }
 

@@ -42,6 +42,79 @@ final class Intervals {
     out[1] = hi + err;
   }
 
+  /**
+   * Tightens the box of v from one linear row {@code lo ≤ Σ_{c < cols} w[off + c]·v_c + b ≤ hi} ({@code lo}
+   * may be −∞, {@code hi} +∞): each {@code v_c} is bounded by what the row leaves it when the other terms
+   * take their extremes (feasibility-based bound tightening). Rounding is covered as in {@link #affine},
+   * so the new boxes contain every v of the old boxes that satisfies the row. No allocation.
+   *
+   * @return −1 when the row cannot hold in the box (an empty box results), else the largest shrink of a
+   *     bound relative to {@code 1 + |bound|} (0 when nothing moved)
+   */
+  static double tightenRow(double[] w, int off, int cols, double b, double lo, double hi, double[] vLo,
+      double[] vHi) {
+    double min = b;
+    double max = b;
+    double mag = Math.abs(b);
+    for (int c = 0; c < cols; c++) {
+      double wc = w[off + c];
+      if (wc > 0) {
+        min += wc * vLo[c];
+        max += wc * vHi[c];
+      } else if (wc < 0) {
+        min += wc * vHi[c];
+        max += wc * vLo[c];
+      } else {
+        continue;
+      }
+      mag += Math.abs(wc) * Math.max(Math.abs(vLo[c]), Math.abs(vHi[c]));
+    }
+    double slack = (cols + 4) * EPS * (mag + (Double.isFinite(lo) ? Math.abs(lo) : 0)
+        + (Double.isFinite(hi) ? Math.abs(hi) : 0)) + Double.MIN_NORMAL;
+    if (min > hi + slack || max < lo - slack) {
+      return -1;
+    }
+    double moved = 0;
+    for (int c = 0; c < cols; c++) {
+      double wc = w[off + c];
+      if (wc == 0) {
+        continue;
+      }
+      // the row's range without term c
+      double restMin = min - (wc > 0 ? wc * vLo[c] : wc * vHi[c]);
+      double restMax = max - (wc > 0 ? wc * vHi[c] : wc * vLo[c]);
+      // lo − restMax ≤ wc·v_c ≤ hi − restMin, widened by the rounding of every sum involved
+      double low = Double.isFinite(lo) ? (lo - restMax - slack) / wc : Double.NaN;
+      double high = Double.isFinite(hi) ? (hi - restMin + slack) / wc : Double.NaN;
+      double newLo = wc > 0 ? low : high;
+      double newHi = wc > 0 ? high : low;
+      if (!Double.isNaN(newLo)) {
+        newLo = Math.nextDown(newLo);
+        if (newLo > vLo[c]) {
+          moved = Math.max(moved, (newLo - vLo[c]) / (1 + Math.abs(vLo[c])));
+          vLo[c] = newLo;
+        }
+      }
+      if (!Double.isNaN(newHi)) {
+        newHi = Math.nextUp(newHi);
+        if (newHi < vHi[c]) {
+          moved = Math.max(moved, (vHi[c] - newHi) / (1 + Math.abs(vHi[c])));
+          vHi[c] = newHi;
+        }
+      }
+      if (vLo[c] > vHi[c]) {
+        if (vLo[c] - vHi[c] > slack / Math.abs(wc) + 1e-12 * (1 + Math.abs(vLo[c]))) {
+          return -1;
+        }
+        // crossed by rounding only: keep the small box between them
+        double a = vLo[c];
+        vLo[c] = vHi[c];
+        vHi[c] = a;
+      }
+    }
+    return moved;
+  }
+
   /** A value ≤ the exact {@code a + b}. */
   static double addDown(double a, double b) {
     return Math.nextDown(a + b);

@@ -23,8 +23,10 @@ import org.ojalgo.optimisation.Optimisation;
  *       SolveStats#binariesBefore()} and {@link SolveStats#binariesAfter()};
  *   <li>the program ({@link ReluMilp} per step; L1 costs with one auxiliary per weighted term, L∞ with one
  *       per step and cost group, soft state box with slacks, input box as variable bounds, rate limits);
- *   <li>the warm start: the request's input sequence (the previous plan shifted), when admissible, given
- *       to ojAlgo as its first incumbent (see {@link MilpSolver});
+ *   <li>the warm start: the request's input sequence (the previous plan shifted), when admissible, else
+ *       the safe input held over the horizon (always admissible when any sequence is), given to ojAlgo as
+ *       its first incumbent (see {@link MilpSolver}); so a time limit ends with a plan, unless the warm
+ *       start is turned off;
  *   <li>ojAlgo's branch-and-bound ({@link MilpSolver}: the settings of the project's ojAlgo note, a time
  *       limit per call);
  *   <li>validation in double: the inputs must lie in the box and rate limits (values within the tolerance
@@ -37,7 +39,7 @@ import org.ojalgo.optimisation.Optimisation;
  * Statuses: {@link PlanStatus#OPTIMAL} (proven within ojAlgo's gap, ≈ 1e-7 relative), {@link
  * PlanStatus#FEASIBLE} (the time limit ended the search with a validated incumbent), {@link
  * PlanStatus#INFEASIBLE} (no input sequence meets the hard constraints), {@link PlanStatus#NO_INCUMBENT}
- * (the time limit came first), {@link PlanStatus#INVALID} (validation failed, or ojAlgo said INFEASIBLE
+ * (the time limit came first; only without warm start), {@link PlanStatus#INVALID} (validation failed, or ojAlgo said INFEASIBLE
  * although a feasible point is known: the warm start, or the safe input held over the horizon, which is
  * always admissible when any sequence is), {@link PlanStatus#FAILED} (anything else). The plan's detail
  * says why; {@link #lastReport()} has the numbers. Falling back is {@link RecedingHorizonController}'s job.
@@ -45,12 +47,25 @@ import org.ojalgo.optimisation.Optimisation;
  * <p>Not thread-safe (it keeps the last report and instance).
  */
 public final class MipPlanner implements Planner {
+  /** How the program is searched. */
+  public enum Search {
+    /** ojAlgo's generic branch-and-bound on the whole program ({@link MilpSolver}). */
+    OJALGO,
+    /**
+     * A branch-and-bound over ReLU phases on ojAlgo's LP solver, with bound propagation at each node and an
+     * incumbent from every node's inputs rolled out through the network.
+     */
+    RELU_PHASES
+  }
+
   private final MpcProblem problem;
   private final FoldedReluNetwork network;
   private final BoundTightener tightener;
   private final MilpSolver solver;
   private final boolean warmStart;
   private final double tolerance;
+  private final Search search;
+  private final long timeLimitNanos;
   private MipReport lastReport;
   private MilpInstance lastInstance;
 
@@ -62,6 +77,8 @@ public final class MipPlanner implements Planner {
     this.solver = MilpSolver.builder().timeLimit(b.timeLimit).deterministic(b.deterministic).build();
     this.warmStart = b.warmStart;
     this.tolerance = b.tolerance;
+    this.search = b.search;
+    this.timeLimitNanos = b.timeLimit.toNanos();
   }
 
   /**
@@ -117,13 +134,21 @@ public final class MipPlanner implements Planner {
           "", Double.NaN, Double.NaN, Double.NaN, afterBounds - start, 0, 0, start);
     }
     ExpressionsBasedModel model = new ExpressionsBasedModel();
+    // ojAlgo's own check of the warm start (in assign) must use the tolerance the solve will use
+    model.options.feasibility = OjAlgo.FEASIBILITY;
     MpcMilp milp = MpcMilp.build(problem, network, request, bounds, model);
     MilpInstance instance = MilpInstance.of(model, 0.0, "mpc");
     lastInstance = instance;
     double[][] warm = request.warmStart();
     boolean given = warmStart && warm != null && problem.admissible(warm, uPrev, 0.0);
-    boolean accepted = given && milp.assign(warm);
+    // without a warm start the safe input held is one: any admissible sequence is feasible, so the search
+    // always has an incumbent, and a time limit ends with a plan
+    double[][] first = given ? warm : warmStart ? held(uPrev) : null;
+    boolean accepted = first != null && problem.admissible(first, uPrev, 0.0) && milp.assign(first);
     long afterBuild = System.nanoTime();
+    if (search == Search.RELU_PHASES) {
+      return reluPhases(request, bounds, milp, instance, given, start, afterBounds, afterBuild);
+    }
     MilpSolver.Solution sol = solver.solve(instance);
     long boundNanos = afterBounds - start;
     long buildNanos = afterBuild - afterBounds;
@@ -161,6 +186,36 @@ public final class MipPlanner implements Planner {
         start);
   }
 
+  /** The search of {@link ReluBranchAndBound}; the program built for export has the same bounds. */
+  private Plan reluPhases(PlanRequest request, HorizonBounds bounds, MpcMilp milp, MilpInstance instance,
+      boolean given, long start, long afterBounds, long afterBuild) {
+    TighteningReport tr = bounds.report();
+    ReluBranchAndBound bab = new ReluBranchAndBound(problem, network, request, bounds);
+    ReluBranchAndBound.Result res = bab.solve(given ? request.warmStart() : null, afterBuild + timeLimitNanos);
+    long afterSolve = System.nanoTime();
+    double[][] inputs = res.inputs();
+    double[][] predicted = new double[problem.horizon() + 1][problem.stateDim()];
+    problem.evaluate(request.state(), request.reference(), request.previousInput(), inputs, predicted);
+    Validation v = validate(request, Plan.deepCopy(inputs), predicted, res.objective());
+    Plan plan;
+    PlanStatus ok = res.proven() ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE;
+    long nanos = System.nanoTime() - start;
+    SolveStats stats = new SolveStats(nanos, tr.binariesInterval(), tr.binariesTightened(), res.nodes(), 0);
+    if (v.failure != null) {
+      plan = Plan.failed(PlanStatus.INVALID, stats, v.failure);
+    } else {
+      String detail = res.proven() ? "" : res.lpFailures() > 0
+          ? res.lpFailures() + " LPs failed, so the search proves nothing; the best plan found is validated"
+          : "the time limit of " + solver.timeLimit().toMillis() + " ms ended the search; the best plan found is"
+              + " validated but not proven optimal";
+      plan = new Plan(v.inputs, v.states, ok, v.objective, stats, detail);
+    }
+    lastReport = new MipReport(plan.status(), plan.detail(), tr, instance.variables(), instance.constraints(),
+        instance.integers(), given, given, ok.toString(), res.objective(), v.objective, v.maxStateError,
+        afterBounds - start, afterBuild - afterBounds, afterSolve - afterBuild, nanos);
+    return plan;
+  }
+
   /** The plan with its total time, and the report of this call. */
   private Plan finish(Plan plan, TighteningReport tr, MilpInstance instance, boolean given, boolean accepted,
       String state, double solverObjective, double objective, double maxErr, long boundNanos, long buildNanos,
@@ -178,6 +233,17 @@ public final class MipPlanner implements Planner {
     return new SolveStats(System.nanoTime() - start, tr.binariesInterval(), tr.binariesTightened(), 0, 0);
   }
 
+  /** The safe input from {@code uPrev}, then held (each step clipped to the rate limit from the last). */
+  private double[][] held(double[] uPrev) {
+    double[][] held = new double[problem.horizon()][];
+    double[] prev = uPrev;
+    for (int t = 0; t < held.length; t++) {
+      held[t] = problem.safeInput(prev);
+      prev = held[t];
+    }
+    return held;
+  }
+
   /** ojAlgo said INFEASIBLE: believe it only when no feasible point is known. */
   private Plan infeasible(PlanRequest request, double[][] warm, boolean given, TighteningReport tr, long start) {
     double[] uPrev = request.previousInput();
@@ -187,12 +253,7 @@ public final class MipPlanner implements Planner {
       known = "the warm start (the previous plan shifted)";
       point = warm;
     } else {
-      double[][] held = new double[problem.horizon()][];
-      double[] prev = uPrev;
-      for (int t = 0; t < held.length; t++) {
-        held[t] = problem.safeInput(prev);
-        prev = held[t];
-      }
+      double[][] held = held(uPrev);
       if (problem.admissible(held, uPrev, 0.0)) {
         known = "the safe input " + Arrays.toString(held[0]) + " held over the horizon";
         point = held;
@@ -292,6 +353,7 @@ public final class MipPlanner implements Planner {
     private boolean deterministic;
     private boolean warmStart = true;
     private double tolerance = 1e-6;
+    private Search search = Search.OJALGO;
 
     private Builder(MpcProblem problem) {
       this.problem = Objects.requireNonNull(problem, "problem");
@@ -356,7 +418,10 @@ public final class MipPlanner implements Planner {
       return this;
     }
 
-    /** Whether the request's warm start is given to ojAlgo as its first incumbent (default true). */
+    /**
+     * Whether a first incumbent is given to the search (default true): the request's warm start, or the safe
+     * input held over the horizon when it has none.
+     */
     public Builder warmStart(boolean on) {
       this.warmStart = on;
       return this;
@@ -368,6 +433,12 @@ public final class MipPlanner implements Planner {
         throw new MpcException("the validation tolerance must be positive and finite, got " + tol);
       }
       this.tolerance = tol;
+      return this;
+    }
+
+    /** How the program is searched (default {@link Search#OJALGO}). */
+    public Builder search(Search s) {
+      this.search = Objects.requireNonNull(s, "search");
       return this;
     }
 

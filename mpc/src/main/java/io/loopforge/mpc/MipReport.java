@@ -11,7 +11,8 @@ package io.loopforge.mpc;
  * @param constraints constraints of the program
  * @param binaries binaries of the program (= {@code bounds.binariesTightened()})
  * @param warmStartGiven whether the request carried an admissible warm start
- * @param warmStartAccepted whether ojAlgo's feasibility check accepted it as the first incumbent
+ * @param warmStartAccepted whether ojAlgo's feasibility check accepted a first incumbent (the warm start, or
+ *     the safe input held when the request had none)
  * @param solverState ojAlgo's final state ({@code OPTIMAL}, {@code FEASIBLE}, {@code INFEASIBLE},
  *     {@code FAILED}, …), empty when the solver did not run
  * @param solverObjective the program's objective at the solver's solution (NaN without one)

@@ -44,7 +44,7 @@ final class MpcMilp {
   private final int binaries;
 
   private MpcMilp(MpcProblem problem, FoldedReluNetwork network, PlanRequest request, HorizonBounds bounds,
-      ExpressionsBasedModel model) {
+      ExpressionsBasedModel model, boolean relaxed) {
     this.model = model;
     this.problem = problem;
     this.network = network;
@@ -57,7 +57,7 @@ final class MpcMilp {
     u = inputVariables(model, problem, bounds, request.previousInput());
     int bin = 0;
     for (int t = 0; t < h; t++) {
-      steps[t] = ReluMilp.encode(model, network, concat(x[t], u[t]), bounds.units(t), "t" + t + "_", false);
+      steps[t] = ReluMilp.encode(model, network, concat(x[t], u[t]), bounds.units(t), "t" + t + "_", relaxed);
       bin += steps[t].binaries();
       x[t + 1] = nextState(model, steps[t], x[t], "x" + (t + 1) + "_", bounds.stateLower(t + 1),
           bounds.stateUpper(t + 1));
@@ -104,10 +104,30 @@ final class MpcMilp {
     }
   }
 
-  /** The program with the given (sound) bounds; a fresh ojAlgo model. */
+  /** The program with the given (sound) bounds, in {@code model} (fresh). */
   static MpcMilp build(MpcProblem problem, FoldedReluNetwork network, PlanRequest request, HorizonBounds bounds,
       ExpressionsBasedModel model) {
-    return new MpcMilp(problem, network, request, bounds, model);
+    return new MpcMilp(problem, network, request, bounds, model, false);
+  }
+
+  /** Its LP relaxation: the binaries continuous in [0, 1] (for {@link ReluBranchAndBound}). */
+  static MpcMilp relaxation(MpcProblem problem, FoldedReluNetwork network, PlanRequest request, HorizonBounds bounds,
+      ExpressionsBasedModel model) {
+    return new MpcMilp(problem, network, request, bounds, model, true);
+  }
+
+  ReluMilp step(int t) {
+    return steps[t];
+  }
+
+  /** The input variables of step t (t = 0 … H−1). */
+  Variable[] inputVariables(int t) {
+    return u[t];
+  }
+
+  /** The state variables of step t (t = 0 … H). */
+  Variable[] stateVariables(int t) {
+    return x[t];
   }
 
   /** Variables fixed to the measured state, named {@code x0_<i>}. */

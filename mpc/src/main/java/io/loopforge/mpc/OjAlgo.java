@@ -17,6 +17,19 @@ final class OjAlgo {
   /** The gap tolerance of every mixed-integer solve. */
   static final NumberContext GAP = NumberContext.of(7, 8);
 
+  /**
+   * The tolerance of ojAlgo's own feasibility checks ({@code options.feasibility}): relative 1e-4 of the
+   * larger of limit and value, or 5e-5 absolute when both are smaller. ojAlgo's default, {@code
+   * NumberContext.of(12, 8)}, asks for 1e-11 relative to the row's limit, which a point computed in double
+   * misses on rows whose terms cancel to a small limit (the dynamics row of a state whose output bias is
+   * 8e-8: an error of 1e-17 is 1e-10 relative). With the default, ojAlgo 56.2.1 rejects the warm start,
+   * discards integer leaves of the search as "infeasible for the original model" and so reports feasible
+   * programs INFEASIBLE, or suboptimal ones OPTIMAL (seen on closed-loop instances, CBC disagreeing).
+   * The simplex itself does not use this tolerance (only for its optional validation); every plan is
+   * checked in double afterwards (MipPlanner).
+   */
+  static final NumberContext FEASIBILITY = NumberContext.of(5, 4);
+
   private static final IntegerStrategy.ConfigurableStrategy STRATEGY = IntegerStrategy.DEFAULT
       .withGMICutConfiguration(new IntegerStrategy.GMICutConfiguration().withFractionality(0.5))
       .withGapTolerance(GAP)
@@ -41,7 +54,7 @@ final class OjAlgo {
     return deterministic ? DETERMINISTIC : STRATEGY;
   }
 
-  /** A new model with the integer strategy and a time limit (ms, ≥ 1) for the solver. */
+  /** A new model with the integer strategy, the feasibility tolerance and a time limit (ms, ≥ 1). */
   static ExpressionsBasedModel newModel(boolean deterministic, long millis) {
     ExpressionsBasedModel m = new ExpressionsBasedModel();
     configure(m, deterministic, millis);
@@ -50,6 +63,7 @@ final class OjAlgo {
 
   static void configure(ExpressionsBasedModel m, boolean deterministic, long millis) {
     m.options.integer(strategy(deterministic));
+    m.options.feasibility = FEASIBILITY;
     long ms = Math.max(1, millis);
     m.options.time_abort = ms;
     m.options.time_suffice = ms;

@@ -47,6 +47,9 @@ public final class ReluMilp {
   private final Variable[][] post;
   /** z per unit, null for stable units. */
   private final Variable[][] binary;
+  /** The rows s ≤ a − l(1 − z) and s ≤ u·z per unstable unit (null otherwise), to move l and u later. */
+  private final Expression[][] bigRow;
+  private final Expression[][] upRow;
   private final double[][] lower;
   private final double[][] upper;
   private int layers;
@@ -68,6 +71,8 @@ public final class ReluMilp {
     this.biases = new double[k][];
     this.post = new Variable[k][];
     this.binary = new Variable[k][];
+    this.bigRow = new Expression[k][];
+    this.upRow = new Expression[k][];
     this.lower = new double[k][];
     this.upper = new double[k][];
     for (int i = 0; i < k; i++) {
@@ -123,6 +128,8 @@ public final class ReluMilp {
     this.upper[k] = upper.clone();
     post[k] = new Variable[rows];
     binary[k] = new Variable[rows];
+    bigRow[k] = new Expression[rows];
+    upRow[k] = new Expression[rows];
     int added = 0;
     for (int j = 0; j < rows; j++) {
       double l = lower[j];
@@ -165,6 +172,8 @@ public final class ReluMilp {
       Expression up = model.addExpression(name + "_up").upper(0);
       up.add(s, 1.0);
       up.add(z, -u);
+      bigRow[k][j] = big;
+      upRow[k][j] = up;
     }
     layers++;
     binaries += added;
@@ -302,6 +311,53 @@ public final class ReluMilp {
   /** The binary of a unit, or null when the unit is stable. */
   public Variable binary(int layer, int unit) {
     return binary[layer][unit];
+  }
+
+  /**
+   * Moves the big-M constants of an unstable unit to tighter bounds {@code root.l ≤ l ≤ 0 ≤ u ≤ root.u}
+   * (sound within a branch-and-bound node), or fixes its phase: {@code phase > 0} active (z = 1), {@code
+   * phase < 0} inactive (z = 0), 0 free with the triangle of {@code [l, u]}. For {@link ReluBranchAndBound},
+   * which re-solves one relaxation node after node; the unit must have a binary.
+   */
+  void restrict(int layer, int unit, double l, double u, int phase) {
+    Variable z = binary[layer][unit];
+    Variable s = post[layer][unit];
+    double b = biases[layer][unit];
+    if (phase > 0) {
+      z.lower(1).upper(1);
+    } else if (phase < 0) {
+      z.lower(0).upper(0);
+    } else {
+      z.lower(0).upper(1);
+    }
+    double lo = Math.min(l, 0.0);
+    double hi = Math.max(u, 0.0);
+    bigRow[layer][unit].set(z, -lo).upper(b - lo);
+    upRow[layer][unit].set(z, -hi);
+    s.upper(hi);
+  }
+
+  /**
+   * {@code s − max(0, a)} of a unit at a solution of the relaxation ({@code values} by model index): how
+   * far the relaxation is from the ReLU there (0 when it agrees).
+   */
+  double relaxationGap(int layer, int unit, double[] values) {
+    int cols = network.offset(layer);
+    int n0 = inputs.length;
+    double a = biases[layer][unit];
+    double[] w = weights[layer];
+    for (int c = 0; c < cols; c++) {
+      double wc = w[unit * cols + c];
+      if (wc == 0.0) {
+        continue;
+      }
+      Variable v = column(c, n0);
+      if (v != null) {
+        a += wc * values[model.indexOf(v)];
+      }
+    }
+    double s = values[model.indexOf(post[layer][unit])];
+    return s - Math.max(0.0, a);
   }
 
   /** The bounds the layers were encoded with (all layers must be encoded). */

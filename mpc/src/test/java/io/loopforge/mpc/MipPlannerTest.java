@@ -33,8 +33,12 @@ class MipPlannerTest {
   }
 
   private static MipPlanner planner(MpcProblem p) {
+    return planner(p, MipPlanner.Search.OJALGO);
+  }
+
+  private static MipPlanner planner(MpcProblem p, MipPlanner.Search search) {
     return MipPlanner.builder(p).deterministic(true).timeLimit(Duration.ofSeconds(10))
-        .tighteningBudget(Duration.ofSeconds(5)).build();
+        .tighteningBudget(Duration.ofSeconds(5)).search(search).build();
   }
 
   /** The smallest J over a grid of (u0, u1), then over a finer grid around the best point. */
@@ -80,25 +84,47 @@ class MipPlannerTest {
         MpcProblem p = scalarProblem(net, norm);
         double[] x0 = {0.1 * seed};
         double[] uPrev = {0.2};
-        MipPlanner mip = planner(p);
-        Plan plan = mip.plan(new PlanRequest(x0, p.constantWindow(new double[] {0.4}), uPrev, null));
-        String where = norm + ", seed " + seed + ": " + plan;
-        assertEquals(PlanStatus.OPTIMAL, plan.status(), where);
         double best = bruteForce(p, x0, uPrev);
-        assertTrue(plan.objective() <= best + 1e-9, where + " vs brute force " + best);
-        // J is piecewise linear with slopes of order 10: the fine grid is within 1e-3 of the optimum
-        assertTrue(plan.objective() >= best - 1e-3, where + " vs brute force " + best);
-        double[][] states = new double[3][1];
-        assertEquals(p.evaluate(x0, p.constantWindow(new double[] {0.4}), uPrev, plan.inputs(), states),
-            plan.objective(), 0.0);
-        assertArrayEquals(states[2], plan.states()[2], 0.0, "the plan's states are the network's");
-        assertTrue(p.admissible(plan.inputs(), uPrev, 0));
-        MipReport r = mip.lastReport();
-        assertEquals(r.bounds().binariesTightened(), r.binaries());
-        assertEquals(plan.stats().binariesAfter(), r.binaries());
-        assertTrue(r.maxStateError() <= 1e-9, where + " " + r);
-        assertEquals(plan.objective(), r.solverObjective(), 1e-9);
+        for (MipPlanner.Search search : MipPlanner.Search.values()) {
+          MipPlanner mip = planner(p, search);
+          Plan plan = mip.plan(new PlanRequest(x0, p.constantWindow(new double[] {0.4}), uPrev, null));
+          String where = norm + ", seed " + seed + ", " + search + ": " + plan;
+          assertEquals(PlanStatus.OPTIMAL, plan.status(), where);
+          assertTrue(plan.objective() <= best + 1e-9, where + " vs brute force " + best);
+          // J is piecewise linear with slopes of order 10: the fine grid is within 1e-3 of the optimum
+          assertTrue(plan.objective() >= best - 1e-3, where + " vs brute force " + best);
+          double[][] states = new double[3][1];
+          assertEquals(p.evaluate(x0, p.constantWindow(new double[] {0.4}), uPrev, plan.inputs(), states),
+              plan.objective(), 0.0);
+          assertArrayEquals(states[2], plan.states()[2], 0.0, "the plan's states are the network's");
+          assertTrue(p.admissible(plan.inputs(), uPrev, 0));
+          MipReport r = mip.lastReport();
+          assertEquals(r.bounds().binariesTightened(), r.binaries());
+          assertEquals(plan.stats().binariesAfter(), r.binaries());
+          assertTrue(r.maxStateError() <= 1e-9, where + " " + r);
+          assertEquals(plan.objective(), r.solverObjective(), 1e-9);
+        }
       }
+    }
+  }
+
+  @Test
+  void bothSearchesFindTheSameOptimumOnARandomNetworkOverFourSteps() {
+    List<String> states = List.of("p", "v");
+    for (long seed = 1; seed <= 3; seed++) {
+      FoldedReluNetwork net = TestNetworks.random(states, U, new int[] {6, 4}, true, 0.7, 0.3, 20 + seed);
+      MpcProblem p = MpcProblem.builder(net, 4).stateReference(0.3, 0).stateWeights(2, 1).inputWeights(0.05)
+          .inputBounds(new double[] {-1}, new double[] {1}).inputRateLimit(0.7)
+          .stateBounds(new double[] {-0.2, -1}, new double[] {0.4, 1}, 5).build();
+      PlanRequest r = new PlanRequest(new double[] {-0.1, 0.2}, p.constantWindow(new double[] {0.3, 0}),
+          new double[] {0.1}, null);
+      Plan a = planner(p, MipPlanner.Search.OJALGO).plan(r);
+      MipPlanner relu = planner(p, MipPlanner.Search.RELU_PHASES);
+      Plan b = relu.plan(r);
+      assertEquals(PlanStatus.OPTIMAL, a.status(), a.toString());
+      assertEquals(PlanStatus.OPTIMAL, b.status(), b.toString());
+      assertEquals(a.objective(), b.objective(), 1e-6 * Math.max(1, a.objective()), "seed " + seed);
+      assertTrue(b.stats().nodes() > 0);
     }
   }
 
@@ -125,11 +151,11 @@ class MipPlannerTest {
   }
 
   @Test
-  void aTimeLimitWithoutIncumbentIsNoIncumbentAndWithTheWarmStartFeasible() {
+  void aTimeLimitWithoutIncumbentIsNoIncumbentAndWithAWarmStartFeasible() {
     FoldedReluNetwork net = TestNetworks.random(List.of("p", "v"), U, new int[] {16, 16}, true, 1.0, 0.3, 9);
     MpcProblem p = MpcProblem.builder(net, 6).stateReference(0.5, 0)
         .inputBounds(new double[] {-1}, new double[] {1}).build();
-    MipPlanner mip = MipPlanner.builder(p).tighten(false).timeLimit(Duration.ofMillis(1)).build();
+    MipPlanner mip = MipPlanner.builder(p).tighten(false).timeLimit(Duration.ofMillis(1)).warmStart(false).build();
     double[] x0 = {0, 0};
     double[][] ref = p.constantWindow(new double[] {0.5, 0});
     Plan plan = mip.plan(new PlanRequest(x0, ref, new double[] {0}, null));
@@ -137,12 +163,17 @@ class MipPlannerTest {
     assertTrue(plan.detail().startsWith("the time limit of 1 ms ended the search before any feasible plan was found ("),
         plan.detail());
     assertTrue(mip.lastReport().binaries() > 100, mip.lastReport().toString());
+    MipPlanner withStart = MipPlanner.builder(p).tighten(false).timeLimit(Duration.ofMillis(1)).build();
     double[][] warm = {{0.5}, {0.5}, {0.5}, {0.5}, {0.5}, {0.5}};
-    Plan feasible = mip.plan(new PlanRequest(x0, ref, new double[] {0}, warm));
-    assertTrue(mip.lastReport().warmStartAccepted());
+    Plan feasible = withStart.plan(new PlanRequest(x0, ref, new double[] {0}, warm));
+    assertTrue(withStart.lastReport().warmStartAccepted());
     assertEquals(PlanStatus.FEASIBLE, feasible.status(), feasible.toString());
     assertTrue(feasible.objective() <= p.evaluate(x0, ref, new double[] {0}, warm, null) + 1e-9);
     assertTrue(feasible.detail().contains("not proven optimal"), feasible.detail());
+    // without a warm start in the request, the safe input held is the first incumbent
+    Plan held = withStart.plan(new PlanRequest(x0, ref, new double[] {0}, null));
+    assertTrue(withStart.lastReport().warmStartAccepted());
+    assertTrue(held.status().usable(), held.toString());
   }
 
   @Test

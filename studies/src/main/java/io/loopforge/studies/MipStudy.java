@@ -131,6 +131,30 @@ public final class MipStudy {
           Duration.ofSeconds(120), 1);
     }
 
+    /**
+     * These options with a case per model file {@code <plant>-gated-<n>.json} in {@code dir} (sorted by name)
+     * and horizon, after the trained ones.
+     */
+    public Options withModels(Path dir, int[] horizons) throws IOException {
+      List<Case> all = new ArrayList<>(cases);
+      List<Path> files;
+      try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(dir)) {
+        files = list.filter(f -> f.getFileName().toString().matches(".+-gated-\\d+\\.json")).sorted().toList();
+      }
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        String plant = name.substring(0, name.indexOf("-gated-"));
+        if (!PLANTS.contains(plant)) {
+          continue; // the study has MPC problems for these plants only
+        }
+        for (int hz : horizons) {
+          all.add(new Case(plant, new int[0], hz, f));
+        }
+      }
+      return new Options(List.copyOf(all), transitions, trainEpochs, episodes, steps, timeLimit, tighteningBudget,
+          warmupSolves, agreementInstances, cbcTimeLimit, omltRepeats, omltTimeLimit, seed);
+    }
+
     /** Minutes, not hours: small networks, short loops, one OMLT repetition. */
     public static Options quick() {
       return new Options(List.of(
@@ -161,11 +185,12 @@ public final class MipStudy {
    * @param caseLabel its case
    * @param interval the interval-bounds planner's report
    * @param tightened the tightened planner's report
+   * @param phases the ReLU-phase search's report (tightened bounds, {@link MipPlanner.Search#RELU_PHASES})
    * @param intervalCpuMs process CPU time of the interval-bounds call, ms
    * @param tightenedCpuMs process CPU time of the tightened call, ms
    */
-  public record Solve(String caseLabel, MipReport interval, MipReport tightened, double intervalCpuMs,
-      double tightenedCpuMs) {}
+  public record Solve(String caseLabel, MipReport interval, MipReport tightened, MipReport phases,
+      double intervalCpuMs, double tightenedCpuMs) {}
 
   /**
    * One row of the solve-time table: instances whose tightened program has binaries in {@code [lo, hi]}.
@@ -177,9 +202,12 @@ public final class MipStudy {
    * @param tightened wall time of the tightened call (bounds included), ms
    * @param tightenedBounds wall time of the tightened call's bound stages, ms
    * @param tightenedCpu process CPU time of the tightened call, ms
+   * @param phasesOptimal instances the ReLU-phase search proved optimal
+   * @param phases wall time of the ReLU-phase search's call (tightened bounds included), ms
    */
   public record Bucket(int lo, int hi, int instances, int intervalOptimal, int tightenedOptimal,
-      double intervalBinaries, Times interval, Times tightened, Times tightenedBounds, Times tightenedCpu) {}
+      double intervalBinaries, Times interval, Times tightened, Times tightenedBounds, Times tightenedCpu,
+      int phasesOptimal, Times phases) {}
 
   /**
    * The OMLT-shape comparison (medians over the repetitions).
@@ -212,6 +240,9 @@ public final class MipStudy {
   public record Report(Options options, List<String> models, List<Solve> solves, List<Bucket> buckets, Omlt omlt,
       Agreement agreement, String machine, double seconds) {}
 
+  /** The plants the study has MPC problems for. */
+  static final List<String> PLANTS = List.of("mass-spring-damper", "cartpole-walls");
+
   private MipStudy() {}
 
   /** Runs the study, printing progress to {@code log}. */
@@ -239,9 +270,12 @@ public final class MipStudy {
       MipPlanner interval = MipPlanner.builder(problem).tighten(false).timeLimit(o.timeLimit()).build();
       MipPlanner tight = MipPlanner.builder(problem).tighteningBudget(o.tighteningBudget()).timeLimit(o.timeLimit())
           .build();
+      MipPlanner phases = MipPlanner.builder(problem).tighteningBudget(o.tighteningBudget()).timeLimit(o.timeLimit())
+          .search(MipPlanner.Search.RELU_PHASES).build();
       for (int i = 0; i < Math.min(warmups, requests.size()); i++) {
         interval.plan(requests.get(i));
         tight.plan(requests.get(i));
+        phases.plan(requests.get(i));
       }
       warmups = Math.max(0, warmups - requests.size());
       int compared = 0;
@@ -254,12 +288,14 @@ public final class MipStudy {
         long cpu1 = processCpuNanos();
         tight.plan(r);
         long cpu2 = processCpuNanos();
-        Solve s = new Solve(c.label(), interval.lastReport(), tight.lastReport(), (cpu1 - cpu0) / 1e6,
-            (cpu2 - cpu1) / 1e6);
+        MilpInstance solved = tight.lastInstance();
+        phases.plan(r);
+        Solve s = new Solve(c.label(), interval.lastReport(), tight.lastReport(), phases.lastReport(),
+            (cpu1 - cpu0) / 1e6, (cpu2 - cpu1) / 1e6);
         solves.add(s);
-        if (haveCbc && compared < agreementPerCase && tight.lastInstance() != null) {
+        if (haveCbc && compared < agreementPerCase && solved != null) {
           compared++;
-          String why = compare(cbc, tight.lastInstance(), s.tightened());
+          String why = compare(cbc, solved, s.tightened());
           if (why == null) {
             agreeing++;
           } else {
@@ -347,6 +383,9 @@ public final class MipStudy {
         : new double[plant.inputDim()];
     MpcProblem.Builder b = MpcProblem.builder(net, horizon).stateReference(ref).inputReference(uRef)
         .inputBounds(plant.inputLower(), plant.inputUpper());
+    if (!PLANTS.contains(plantName)) {
+      throw new IllegalArgumentException("the MIP study has MPC problems for " + PLANTS + ", not " + plantName);
+    }
     if (plantName.equals("mass-spring-damper")) {
       b.stateWeights(10, 1).inputWeights(0.1).inputRateWeights(0.05).inputRateLimit(4)
           .stateBounds(new double[] {-1, -2}, new double[] {1.5, 2}, 100);
@@ -450,8 +489,10 @@ public final class MipStudy {
       List<Double> tb = new ArrayList<>();
       List<Double> tc = new ArrayList<>();
       List<Double> ib = new ArrayList<>();
+      List<Double> ph = new ArrayList<>();
       int io = 0;
       int to = 0;
+      int po = 0;
       for (Solve s : solves) {
         int b = s.tightened().binaries();
         if (b < range[0] || b > range[1]) {
@@ -462,11 +503,13 @@ public final class MipStudy {
         tb.add(s.tightened().boundNanos() / 1e6);
         tc.add(s.tightenedCpuMs());
         ib.add((double) s.interval().binaries());
+        ph.add(s.phases().millis());
         io += s.interval().status() == PlanStatus.OPTIMAL ? 1 : 0;
         to += s.tightened().status() == PlanStatus.OPTIMAL ? 1 : 0;
+        po += s.phases().status() == PlanStatus.OPTIMAL ? 1 : 0;
       }
       out.add(new Bucket(range[0], range[1], iv.size(), io, to, Times.of(ib).median(), Times.of(iv), Times.of(tt),
-          Times.of(tb), Times.of(tc)));
+          Times.of(tb), Times.of(tc), po, Times.of(ph)));
     }
     return out;
   }
@@ -593,26 +636,34 @@ public final class MipStudy {
 
     sb.append("### Solve time vs binaries (closed-loop instances)\n\n");
     sb.append("Wall time of the whole planner call, ms (median / p95); binaries after tightening.\n\n");
-    sb.append("| binaries (tightened) | instances | binaries (interval), median | proven optimal interval / tightened "
-        + "| interval bounds only | tightened (bounds incl.) | of which bounds | tightened, process CPU |\n");
-    sb.append("|---|---|---|---|---|---|---|---|\n");
+    sb.append("| binaries (tightened) | instances | binaries (interval), median | proven optimal interval / tightened / "
+        + "phases | interval bounds only | tightened (bounds incl.) | of which bounds | tightened, process CPU | "
+        + "ReLU-phase search (tightened) |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|\n");
     for (Bucket b : r.buckets()) {
       String range = b.hi() == Integer.MAX_VALUE ? b.lo() + "+" : b.lo() == 0 && b.hi() == 40 ? "**all ≤ 40**"
           : b.lo() + "–" + b.hi();
-      sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %d / %d | %s | %s | %s | %s |%n", range, b.instances(),
-          b.intervalBinaries(), b.intervalOptimal(), b.tightenedOptimal(), times(b.interval()), times(b.tightened()),
-          times(b.tightenedBounds()), times(b.tightenedCpu())));
+      sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %d / %d / %d | %s | %s | %s | %s | %s |%n", range,
+          b.instances(), b.intervalBinaries(), b.intervalOptimal(), b.tightenedOptimal(), b.phasesOptimal(),
+          times(b.interval()), times(b.tightened()), times(b.tightenedBounds()), times(b.tightenedCpu()),
+          times(b.phases())));
     }
     sb.append("\nPer case:\n\n| case | instances | binaries interval → tightened (median) | interval bounds only | "
-        + "tightened |\n|---|---|---|---|---|\n");
+        + "tightened | ReLU-phase search |\n|---|---|---|---|---|---|\n");
     for (String label : r.solves().stream().map(Solve::caseLabel).distinct().toList()) {
       List<Solve> s = r.solves().stream().filter(x -> x.caseLabel().equals(label)).toList();
-      sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f → %.0f | %s | %s |%n", label, s.size(),
+      sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f → %.0f | %s | %s | %s |%n", label, s.size(),
           Times.of(s.stream().map(x -> (double) x.interval().binaries()).toList()).median(),
           Times.of(s.stream().map(x -> (double) x.tightened().binaries()).toList()).median(),
           times(Times.of(s.stream().map(x -> x.interval().millis()).toList())),
-          times(Times.of(s.stream().map(x -> x.tightened().millis()).toList()))));
+          times(Times.of(s.stream().map(x -> x.tightened().millis()).toList())),
+          times(Times.of(s.stream().map(x -> x.phases().millis()).toList()))));
     }
+    long mismatched = r.solves().stream().filter(x -> x.tightened().status() == PlanStatus.OPTIMAL
+        && x.phases().status() == PlanStatus.OPTIMAL && !(Math.abs(x.tightened().objective() - x.phases().objective())
+        <= 1e-6 * Math.max(1, Math.abs(x.tightened().objective())))).count();
+    sb.append(String.format(Locale.ROOT, "%nBoth searches proved optimal with different objectives (1e-6): %d "
+        + "instances.%n", mismatched));
     Bucket all = r.buckets().get(r.buckets().size() - 1);
     boolean goal1 = all.instances() > 0 && all.tightenedOptimal() == all.instances() && all.tightened().median() <= 100
         && all.tightened().p95() <= 300;
@@ -652,11 +703,19 @@ public final class MipStudy {
     return String.format(Locale.ROOT, "%.1f / %.1f", t.median(), t.p95());
   }
 
-  /** Runs the study ({@code --quick} for the small settings) and prints the Markdown report. */
-  public static void main(String[] args) {
-    boolean quick = Arrays.asList(args).contains("--quick");
+  /**
+   * Runs the study and prints the Markdown report: {@code --quick} for the small settings, {@code --models
+   * DIR} to add a case per sparse model {@code <plant>-gated-<n>.json} in DIR (horizons 5 and 10).
+   */
+  public static void main(String[] args) throws IOException {
+    List<String> a = Arrays.asList(args);
+    Options o = a.contains("--quick") ? Options.quick() : Options.standard();
+    int at = a.indexOf("--models");
+    if (at >= 0) {
+      o = o.withModels(Path.of(a.get(at + 1)), new int[] {5, 10});
+    }
     PrintWriter log = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-    Report r = run(quick ? Options.quick() : Options.standard(), log);
+    Report r = run(o, log);
     PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     out.print(markdown(r));
     out.flush();
