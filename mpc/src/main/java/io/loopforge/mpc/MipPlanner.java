@@ -147,7 +147,7 @@ public final class MipPlanner implements Planner {
     boolean accepted = first != null && problem.admissible(first, uPrev, 0.0) && milp.assign(first);
     long afterBuild = System.nanoTime();
     if (search == Search.RELU_PHASES) {
-      return reluPhases(request, bounds, milp, instance, given, start, afterBounds, afterBuild);
+      return reluPhases(request, bounds, instance, first, given, start, afterBounds, afterBuild);
     }
     MilpSolver.Solution sol = solver.solve(instance);
     long boundNanos = afterBounds - start;
@@ -187,12 +187,22 @@ public final class MipPlanner implements Planner {
   }
 
   /** The search of {@link ReluBranchAndBound}; the program built for export has the same bounds. */
-  private Plan reluPhases(PlanRequest request, HorizonBounds bounds, MpcMilp milp, MilpInstance instance,
+  private Plan reluPhases(PlanRequest request, HorizonBounds bounds, MilpInstance instance, double[][] first,
       boolean given, long start, long afterBounds, long afterBuild) {
     TighteningReport tr = bounds.report();
     ReluBranchAndBound bab = new ReluBranchAndBound(problem, network, request, bounds);
-    ReluBranchAndBound.Result res = bab.solve(given ? request.warmStart() : null, afterBuild + timeLimitNanos);
+    ReluBranchAndBound.Result res = bab.solve(first, afterBuild + timeLimitNanos);
     long afterSolve = System.nanoTime();
+    if (res.inputs() == null) {
+      long nanos = System.nanoTime() - start;
+      Plan none = Plan.failed(PlanStatus.NO_INCUMBENT, new SolveStats(nanos, tr.binariesInterval(),
+          tr.binariesTightened(), res.nodes(), 0), "the time limit of " + solver.timeLimit().toMillis()
+          + " ms ended the search over ReLU phases before any plan was found (no warm start)");
+      lastReport = new MipReport(none.status(), none.detail(), tr, instance.variables(), instance.constraints(),
+          instance.integers(), given, false, "NO_INCUMBENT", Double.NaN, Double.NaN, Double.NaN,
+          afterBounds - start, afterBuild - afterBounds, afterSolve - afterBuild, nanos);
+      return none;
+    }
     double[][] inputs = res.inputs();
     double[][] predicted = new double[problem.horizon() + 1][problem.stateDim()];
     problem.evaluate(request.state(), request.reference(), request.previousInput(), inputs, predicted);
@@ -211,7 +221,7 @@ public final class MipPlanner implements Planner {
       plan = new Plan(v.inputs, v.states, ok, v.objective, stats, detail);
     }
     lastReport = new MipReport(plan.status(), plan.detail(), tr, instance.variables(), instance.constraints(),
-        instance.integers(), given, given, ok.toString(), res.objective(), v.objective, v.maxStateError,
+        instance.integers(), given, first != null, ok.toString(), res.objective(), v.objective, v.maxStateError,
         afterBounds - start, afterBuild - afterBounds, afterSolve - afterBuild, nanos);
     return plan;
   }

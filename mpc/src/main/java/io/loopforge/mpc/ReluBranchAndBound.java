@@ -22,11 +22,11 @@ import org.ojalgo.optimisation.Variable;
  *       rolled out through the network in double, give a feasible plan (every admissible input sequence is
  *       feasible), so incumbents come from every node, not only from integral leaves;
  *   <li>branching on the free unit whose relaxation is furthest from its ReLU ({@code s − max(0, a)}, times
- *       the steps left, H − t), best-first by bound; a node whose LP solution is already a network evaluation
- *       is solved.
+ *       the steps left, H − t, and 100 per layer before the last), best-first by bound; a node whose LP
+ *       solution is already a network evaluation is solved.
  * </ul>
  *
- * The first incumbent is the better of the warm start and the safe input held. A node is pruned when its
+ * The first incumbent is the caller's (the warm start, or the safe input held). A node is pruned when its
  * bound is within the gap (1e-7 relative) of the incumbent. An LP that does not end OPTIMAL or INFEASIBLE
  * closes nothing: the node is branched with its parent's bound, and the result is not called proven. Not
  * thread-safe; one instance per plan call.
@@ -59,6 +59,8 @@ final class ReluBranchAndBound {
   private final int layers;
   private final int perStep;
   private final int[] layerOffset;
+  /** 100^(K − 1 − k): the branching preference of layer k. */
+  private final double[] layerWeight;
   private final double[][] weights;
   private final double[][] biases;
   private final double[] outRows;
@@ -98,6 +100,10 @@ final class ReluBranchAndBound {
       layerOffset[k + 1] = layerOffset[k] + net.units(k);
     }
     this.perStep = layerOffset[layers];
+    this.layerWeight = new double[layers];
+    for (int k = 0; k < layers; k++) {
+      layerWeight[k] = Math.pow(100, layers - 1 - k);
+    }
     this.weights = new double[layers][];
     this.biases = new double[layers][];
     for (int k = 0; k < layers; k++) {
@@ -121,19 +127,16 @@ final class ReluBranchAndBound {
     this.vHi = new double[h][outCols];
   }
 
-  /** Searches until every node is closed or {@code deadline} ({@link System#nanoTime()}) passes. */
-  Result solve(double[][] warmStart, long deadline) {
-    double[] uPrev = request.previousInput();
-    if (warmStart != null && problem.admissible(warmStart, uPrev, 0.0)) {
-      offer(warmStart);
+  /**
+   * Searches until every node is closed or {@code deadline} ({@link System#nanoTime()}) passes.
+   *
+   * @param first a first incumbent (admissible input sequence) or null; without one, the root's LP inputs
+   *     give the first
+   */
+  Result solve(double[][] first, long deadline) {
+    if (first != null && problem.admissible(first, request.previousInput(), 0.0)) {
+      offer(first);
     }
-    double[][] held = new double[h][];
-    double[] prev = uPrev;
-    for (int t = 0; t < h; t++) {
-      held[t] = problem.safeInput(prev);
-      prev = held[t];
-    }
-    offer(held);
     PriorityQueue<Node> queue = new PriorityQueue<>((a, b) -> a.bound() != b.bound()
         ? Double.compare(a.bound(), b.bound()) : Integer.compare(b.depth(), a.depth()));
     queue.add(new Node(new byte[h * perStep], Double.NEGATIVE_INFINITY, 0));
@@ -441,8 +444,10 @@ final class ReluBranchAndBound {
           if (effective[id] != 0 || step.binary(k, j) == null) {
             continue;
           }
-          // earlier steps weigh more: their phases decide the states every later step starts from
-          double gap = step.relaxationGap(k, j, values) * (h - t);
+          // earlier steps weigh more: their phases decide the states every later step starts from; within a
+          // step earlier layers come first (by a factor 100 per layer): their phases cut the input box, after
+          // which the propagation fixes most later units (OMLT's 1→30→30→1 shape: 119 nodes instead of 1057)
+          double gap = step.relaxationGap(k, j, values) * (h - t) * layerWeight[k];
           double scale = 1e-9 * (1 + Math.max(Math.abs(lo[t][layerOffset[k] + j]), Math.abs(hi[t][layerOffset[k] + j])));
           if (gap > scale && gap > widest) {
             widest = gap;

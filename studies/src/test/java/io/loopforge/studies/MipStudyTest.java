@@ -36,6 +36,19 @@ class MipStudyTest {
   }
 
   @Test
+  void theOneStepMpcPosingOfTheOmltProblemCostsTheNetworkPlusTheOffset() {
+    FoldedReluNetwork net = MipStudy.omltNetwork(1);
+    MpcProblem p = MipStudy.omltAsMpc(net);
+    double[] f = new double[1];
+    for (double x : new double[] {-1, -0.3, 0, 0.7, 1}) {
+      net.evaluate(new double[] {x}, f);
+      double j = p.evaluate(new double[] {5}, p.constantWindow(new double[] {-MipStudy.OMLT_OFFSET}), new double[] {0},
+          new double[][] {{x}}, null);
+      assertEquals(f[0] + MipStudy.OMLT_OFFSET, j, 1e-9);
+    }
+  }
+
+  @Test
   void theProblemsUseThePlantsBoxesAndTasks() {
     FoldedReluNetwork net = MipStudy.omltNetwork(1);
     FoldedReluNetwork cart = new FoldedReluNetwork(List.of("x", "th", "v", "w"), List.of("f"), 0.05, true,
