@@ -67,8 +67,9 @@ import org.ojalgo.optimisation.Variable;
  *       LP-tightened bounds (tightening time included), and CBC on the interval-bound instance (process
  *       time), side by side in one run.
  *   <li><b>ojAlgo and CBC agree.</b> The tightened instances of the first {@code agreementInstances}
- *       closed-loop calls are written as MPS and solved by CBC; status and objective (1e-6 relative, plus
- *       1e-8 absolute for CBC's 8 printed decimals) are compared with ojAlgo's.
+ *       closed-loop calls (spread over the cases) are written as MPS and solved by CBC; status and objective
+ *       (1e-6 relative, plus 1e-8 absolute for CBC's 8 printed decimals) are compared with ojAlgo's (solved
+ *       again with CBC's time limit where the planner's stopped it).
  * </ol>
  *
  * <p>Run: {@link #run} with {@link Options#standard()} (or {@link Options#quick()} for a smoke run), then
@@ -118,16 +119,18 @@ public final class MipStudy {
       Duration timeLimit, Duration tighteningBudget, int warmupSolves, int agreementInstances, Duration cbcTimeLimit,
       int omltRepeats, Duration omltTimeLimit, long seed) {
 
-    /** The published configuration. */
+    /**
+     * The published configuration: dense networks trained here (add the sparse ones with {@link #withModels});
+     * about an hour on two cores, most of it in the dense cart-pole network's instances that reach the time
+     * limit.
+     */
     public static Options standard() {
       return new Options(List.of(
           new Case("mass-spring-damper", new int[] {4}, 5),
           new Case("mass-spring-damper", new int[] {8}, 5),
           new Case("cartpole-walls", new int[] {4}, 5),
-          new Case("cartpole-walls", new int[] {8}, 5),
-          new Case("cartpole-walls", new int[] {4, 4}, 6),
-          new Case("cartpole-walls", new int[] {8}, 8)),
-          8_000, 60, 3, 40, Duration.ofSeconds(20), Duration.ofMillis(300), 20, 60, Duration.ofSeconds(120), 3,
+          new Case("cartpole-walls", new int[] {8}, 4)),
+          8_000, 60, 2, 30, Duration.ofSeconds(10), Duration.ofMillis(300), 20, 60, Duration.ofSeconds(120), 3,
           Duration.ofSeconds(120), 1);
     }
 
@@ -458,7 +461,11 @@ public final class MipStudy {
     return new double[] {0.4 * rng.nextDouble() - 0.2, 0.3 * rng.nextDouble() - 0.15, 0, 0};
   }
 
-  /** Null when CBC agrees with ojAlgo's report on {@code instance}, else why not. */
+  /**
+   * Null when CBC agrees with ojAlgo on {@code instance}, else why not. ojAlgo's verdict is the planner's;
+   * when the planner's time limit stopped it, the instance is solved again by ojAlgo with CBC's time limit,
+   * so that both are compared on proven results.
+   */
   private static String compare(CbcRunner cbc, MilpInstance instance, MipReport oj) {
     CbcRunner.Result r;
     try {
@@ -467,11 +474,16 @@ public final class MipStudy {
       throw new UncheckedIOException(e);
     }
     String state = oj.solverState();
+    double a = oj.solverObjective();
+    if (!state.equals("OPTIMAL") && !state.equals("DISTINCT") && !state.equals("INFEASIBLE")) {
+      MilpSolver.Solution again = MilpSolver.builder().timeLimit(cbc.timeLimit()).build().solve(instance);
+      state = again.state().toString();
+      a = again.objective();
+    }
     if (state.equals("OPTIMAL") || state.equals("DISTINCT")) {
       if (r.status() != CbcRunner.Status.OPTIMAL) {
         return "ojAlgo OPTIMAL, CBC " + r.statusLine();
       }
-      double a = oj.solverObjective();
       double b = r.objective();
       if (!(Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b)) + 1e-8)) {
         return "objectives differ: ojAlgo " + a + ", CBC " + b;
