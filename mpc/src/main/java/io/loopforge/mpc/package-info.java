@@ -2,11 +2,27 @@
  * Controller design and model-predictive control. Built: discrete-time LQR about a plant's equilibrium
  * ({@link io.loopforge.mpc.LqrDesign}: Jacobians, zero-order-hold discretisation, Riccati by structured
  * doubling); the MPC problem on any {@link io.loopforge.modeling.DynamicsModel} ({@link
- * io.loopforge.mpc.MpcProblem}), the {@link io.loopforge.mpc.Planner} interface and a planner in receding
- * horizon as a controller ({@link io.loopforge.mpc.RecedingHorizonController}); the sampling planners
- * {@link io.loopforge.mpc.RandomShootingPlanner}, {@link io.loopforge.mpc.CemPlanner} and {@link
- * io.loopforge.mpc.MppiPlanner} and gradient shooting with the model's exact Jacobians ({@link
- * io.loopforge.mpc.GradientPlanner}). To come: the mixed-integer encoding of ReLU networks solved with
- * ojAlgo, bound tightening, SINDy-MPC and policy distillation.
+ * io.loopforge.mpc.MpcProblem}), the {@link io.loopforge.mpc.Planner} interface, the planners by name
+ * ({@link io.loopforge.mpc.PlannerKind}) and a planner in receding horizon as a controller with stated
+ * fallbacks ({@link io.loopforge.mpc.RecedingHorizonController}, recorded by {@link
+ * io.loopforge.mpc.PlanLog}). Planners:
+ *
+ * <ul>
+ *   <li>mixed-integer MPC on ReLU networks ({@link io.loopforge.mpc.MipPlanner}: the encoding {@link
+ *       io.loopforge.mpc.ReluMilp}, sound bounds by {@link io.loopforge.mpc.BoundTightener}, ojAlgo's search
+ *       through {@link io.loopforge.mpc.MilpSolver} or a search over ReLU phases, every plan validated in
+ *       double; MPS export by {@link io.loopforge.mpc.MpsWriter} and re-solving with CBC by {@link
+ *       io.loopforge.mpc.CbcRunner});
+ *   <li>sampling: {@link io.loopforge.mpc.RandomShootingPlanner}, {@link io.loopforge.mpc.CemPlanner},
+ *       {@link io.loopforge.mpc.MppiPlanner}; gradient shooting with the model's exact Jacobians ({@link
+ *       io.loopforge.mpc.GradientPlanner});
+ *   <li>SINDy-MPC by sequential linearisation with ojAlgo QP/LP subproblems ({@link
+ *       io.loopforge.mpc.SindyMpcPlanner}).
+ * </ul>
+ *
+ * To come: policy distillation.
+ *
+ * <p>Loading the MIP classes clears ojAlgo's presolvers for the whole JVM (ojAlgo 56.2.1 has no
+ * per-model switch; shared/notes/sparse-dynamics-and-mip.md).
  */
 package io.loopforge.mpc;
