@@ -342,7 +342,6 @@ public final class BoundTightener {
     boolean exhausted;
 
     Lp(long deadline) {
-      OjAlgo.init();
       this.model = new ExpressionsBasedModel();
       model.options.feasibility = OjAlgo.FEASIBILITY;
       this.deadline = deadline;
@@ -376,7 +375,7 @@ public final class BoundTightener {
       model.options.time_abort = ms;
       model.options.time_suffice = ms;
       // the maximum first: a unit whose maximum is ≤ 0 is inactive, and its minimum is never used
-      Optimisation.Result max = model.maximise();
+      Optimisation.Result max = OjAlgo.withoutPresolvers(model::maximise);
       solved++;
       if (max.getState() == Optimisation.State.OPTIMAL && Double.isFinite(max.getValue())) {
         double v = max.getValue() + c + pad;
@@ -387,7 +386,7 @@ public final class BoundTightener {
         failed++;
       }
       if (!(unit && r[1] <= 0)) {
-        Optimisation.Result min = model.minimise();
+        Optimisation.Result min = OjAlgo.withoutPresolvers(model::minimise);
         solved++;
         if (min.getState() == Optimisation.State.OPTIMAL && Double.isFinite(min.getValue())) {
           double v = min.getValue() + c - pad;

@@ -274,7 +274,8 @@ final class LinearisedProblem {
       linearObjective(m, objective, d);
     }
     stateBox(m, objective, d);
-    Optimisation.Result result = m.minimise();
+    // ojAlgo's default presolvers, which the MILPs do without (OjAlgo)
+    Optimisation.Result result = OjAlgo.withPresolvers(m::minimise);
     Optimisation.State state = result.getState();
     boolean active = false;
     if (state.isOptimal() || state == Optimisation.State.FEASIBLE) {

@@ -66,11 +66,10 @@ public final class MilpSolver {
 
   /** Solves (minimises) a copy of {@code instance}; the time includes the copy. */
   public Solution solve(MilpInstance instance) {
-    OjAlgo.init();
     long start = System.nanoTime();
     ExpressionsBasedModel model = instance.model().copy();
     OjAlgo.configure(model, deterministic, timeLimitMillis);
-    Optimisation.Result r = model.minimise();
+    Optimisation.Result r = OjAlgo.withoutPresolvers(model::minimise);
     long nanos = System.nanoTime() - start;
     double[] values = new double[model.countVariables()];
     for (int i = 0; i < values.length; i++) {

@@ -1,5 +1,6 @@
 package io.loopforge.mpc;
 
+import java.util.function.Supplier;
 import org.ojalgo.concurrent.Parallelism;
 import org.ojalgo.optimisation.ExpressionsBasedModel;
 import org.ojalgo.optimisation.integer.IntegerStrategy;
@@ -8,10 +9,17 @@ import org.ojalgo.type.context.NumberContext;
 
 /**
  * The ojAlgo 56.2.1 settings that gave no wrong answers in a randomized test of 10 000 feasible MILPs
- * against brute force (shared/notes/sparse-dynamics-and-mip.md): presolvers cleared (a JVM-wide setting
- * of ExpressionsBasedModel, applied once when this class loads), GMI cuts off (a minimum fractionality of
+ * against brute force (shared/notes/sparse-dynamics-and-mip.md): presolvers off, GMI cuts off (a minimum fractionality of
  * 0.5 is never exceeded by a fractional value's distance to an integer, so no cut is generated), gap
  * tolerance {@code NumberContext.of(7, 8)} (relative ≈ 1e-7), one worker thread.
+ *
+ * <p>ojAlgo keeps its presolvers in one JVM-wide set, and a model whose set is not empty is scanned and
+ * presolved before it is solved. Clearing the set, as the MILPs need, would also take the presolvers from
+ * the convex subproblems of SINDy-MPC, and without them ojAlgo's active-set QP solver stalls on some of
+ * those (a box- and rate-limited QP of 10 variables ran into a 3 s time limit where it takes 5 ms with
+ * the presolvers). So every solve in this package runs through {@link #withoutPresolvers} (MILPs and
+ * their LPs) or {@link #withPresolvers} (the convex subproblems): solves of one kind run side by side, a
+ * solve of the other kind waits until they have ended, and the set is switched in between.
  */
 final class OjAlgo {
   /** The gap tolerance of every mixed-integer solve. */
@@ -39,15 +47,53 @@ final class OjAlgo {
   private static final IntegerStrategy.ConfigurableStrategy DETERMINISTIC =
       STRATEGY.withPriorityDefinitions(NodeKey.FIFO_SEQUENCE);
 
-  static {
-    ExpressionsBasedModel.clearPresolvers();
-  }
+  /** Which presolver set the solves now running need, and how many there are. */
+  private static final Object ROOM = new Object();
+  private static boolean presolving = true; // ojAlgo starts with its defaults
+  private static int running;
 
   private OjAlgo() {}
 
-  /** Makes sure the presolvers are cleared (loading this class does it). */
-  static void init() {
-    // the static initialiser ran
+  /** Runs {@code solve} with ojAlgo's presolver set empty (every MILP and LP of the MIP classes). */
+  static <T> T withoutPresolvers(Supplier<T> solve) {
+    return in(false, solve);
+  }
+
+  /** Runs {@code solve} with ojAlgo's default presolvers (SINDy-MPC's convex subproblems). */
+  static <T> T withPresolvers(Supplier<T> solve) {
+    return in(true, solve);
+  }
+
+  private static <T> T in(boolean presolvers, Supplier<T> solve) {
+    synchronized (ROOM) {
+      boolean interrupted = false;
+      while (running > 0 && presolving != presolvers) {
+        try {
+          ROOM.wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      if (running == 0 && presolving != presolvers) {
+        ExpressionsBasedModel.clearPresolvers();
+        if (presolvers) {
+          ExpressionsBasedModel.resetPresolvers();
+        }
+        presolving = presolvers;
+      }
+      running++;
+    }
+    try {
+      return solve.get();
+    } finally {
+      synchronized (ROOM) {
+        running--;
+        ROOM.notifyAll();
+      }
+    }
   }
 
   static IntegerStrategy strategy(boolean deterministic) {

@@ -83,7 +83,6 @@ final class ReluBranchAndBound {
   private int failures;
 
   ReluBranchAndBound(MpcProblem problem, FoldedReluNetwork net, PlanRequest request, HorizonBounds root) {
-    OjAlgo.init();
     this.problem = problem;
     this.net = net;
     this.request = request;
@@ -157,7 +156,7 @@ final class ReluBranchAndBound {
       long ms = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
       model.options.time_abort = ms;
       model.options.time_suffice = ms;
-      Optimisation.Result r = model.minimise();
+      Optimisation.Result r = OjAlgo.withoutPresolvers(model::minimise);
       nodes++;
       double bound = node.bound();
       double[] values = null;

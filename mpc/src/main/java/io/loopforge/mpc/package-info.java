@@ -22,7 +22,8 @@
  *
  * To come: policy distillation.
  *
- * <p>Loading the MIP classes clears ojAlgo's presolvers for the whole JVM (ojAlgo 56.2.1 has no
- * per-model switch; shared/notes/sparse-dynamics-and-mip.md).
+ * <p>ojAlgo 56.2.1 keeps its presolvers in one JVM-wide set and has no per-model switch. The MILPs need
+ * them off (shared/notes/sparse-dynamics-and-mip.md), SINDy-MPC's QPs need them on: {@code OjAlgo}
+ * replaces them with copies switched per thread, off by default and on inside the convex subproblem solve.
  */
 package io.loopforge.mpc;

@@ -155,7 +155,8 @@ class MipPlannerTest {
     FoldedReluNetwork net = TestNetworks.random(List.of("p", "v"), U, new int[] {16, 16}, true, 1.0, 0.3, 9);
     MpcProblem p = MpcProblem.builder(net, 6).stateReference(0.5, 0)
         .inputBounds(new double[] {-1}, new double[] {1}).build();
-    MipPlanner mip = MipPlanner.builder(p).tighten(false).timeLimit(Duration.ofMillis(1)).warmStart(false).build();
+    MipPlanner mip = MipPlanner.builder(p).search(MipPlanner.Search.OJALGO).tighten(false)
+        .timeLimit(Duration.ofMillis(1)).warmStart(false).build();
     double[] x0 = {0, 0};
     double[][] ref = p.constantWindow(new double[] {0.5, 0});
     Plan plan = mip.plan(new PlanRequest(x0, ref, new double[] {0}, null));
@@ -163,7 +164,8 @@ class MipPlannerTest {
     assertTrue(plan.detail().startsWith("the time limit of 1 ms ended the search before any feasible plan was found ("),
         plan.detail());
     assertTrue(mip.lastReport().binaries() > 100, mip.lastReport().toString());
-    MipPlanner withStart = MipPlanner.builder(p).tighten(false).timeLimit(Duration.ofMillis(1)).build();
+    MipPlanner withStart = MipPlanner.builder(p).search(MipPlanner.Search.OJALGO).tighten(false)
+        .timeLimit(Duration.ofMillis(1)).build();
     double[][] warm = {{0.5}, {0.5}, {0.5}, {0.5}, {0.5}, {0.5}};
     Plan feasible = withStart.plan(new PlanRequest(x0, ref, new double[] {0}, warm));
     assertTrue(withStart.lastReport().warmStartAccepted());
@@ -227,7 +229,7 @@ class MipPlannerTest {
     assertEquals("the previous input has 2 values but the model has 1 inputs [u]", e.getMessage());
     e = assertThrows(MpcException.class, () -> mip.plan(new PlanRequest(new double[] {0}, ref, new double[] {0},
         new double[1][1])));
-    assertEquals("the warm start must have H = 2 rows of 1 inputs", e.getMessage());
+    assertEquals("the warm start has 1 rows, expected H = 2 rows of 1 inputs", e.getMessage());
     e = assertThrows(MpcException.class, () -> MipPlanner.builder(mip.problem()).timeLimit(Duration.ZERO));
     assertEquals("the MIP time limit must be positive, got PT0S", e.getMessage());
     assertSame(net, mip.network());
