@@ -32,6 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
       SparsifyCommand.class,
       DesignCommand.class,
       LoopCommand.class,
+      MpcCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,0 +1,104 @@
+package io.loopforge.cli;
+
+import io.loopforge.modeling.io.AtomicFile;
+import io.loopforge.studies.MipStudy;
+import io.loopforge.studies.PlannerComparisonStudy;
+import io.loopforge.studies.SindyMpcStudy;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code loopforge mpc benchmark}: the one command behind every MPC figure in BENCHMARKS.md. */
+@Command(
+    name = "benchmark",
+    mixinStandardHelpOptions = true,
+    header = "Measure the planners: the figures of the MPC section of BENCHMARKS.md.",
+    sortOptions = false,
+    description = {
+      "Runs the MPC studies and writes their Markdown tables:",
+      "  mip      solve time against binaries, interval bounds only and tightened, on programs taken from",
+      "           closed loops; the OMLT shape (min of a 1-30-30-1 ReLU network over a box) with and without",
+      "           tightening beside CBC; ojAlgo against CBC on exported closed-loop instances;",
+      "  compare  closed loops on cartpole-walls: sparse networks from 'sparsify benchmark --models DIR' at",
+      "           each ReLU budget with every planner, beside MPPI on the dense network (needs --models);",
+      "  sindy    SINDy-MPC on lorenz-control in Kaiser et al.'s setting beside MPPI on the same model.",
+      "Long (tens of minutes for the full settings); --quick runs small settings in minutes. Progress goes",
+      "to the terminal, the tables to --out and the terminal.",
+      ""
+    },
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  loopforge sparsify benchmark --plants cartpole-walls --budgets 16,8,4 --models nets/",
+      "  loopforge mpc benchmark --models nets/ --out mpc.md"
+    })
+final class MpcBenchmarkCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--out", paramLabel = "FILE.md", description = "Also write the tables to this file.")
+  Path out;
+
+  @Option(names = "--models", paramLabel = "DIR",
+      description = "Folder of sparse and dense networks from 'sparsify benchmark --models DIR' (for compare).")
+  Path models;
+
+  @Option(names = "--only", split = ",", paramLabel = "PART",
+      description = "Studies to run: mip, compare, sindy (default: all; compare only with --models).")
+  List<String> only;
+
+  @Option(names = "--quick", description = "Small settings (a smoke test, minutes).")
+  boolean quick;
+
+  @Override
+  public Integer call() throws IOException {
+    OutputPaths.checkWritable(spec, "--out", out);
+    List<String> parts = only != null ? only : models != null ? List.of("mip", "compare", "sindy")
+        : List.of("mip", "sindy");
+    for (String p : parts) {
+      if (!List.of("mip", "compare", "sindy").contains(p)) {
+        throw new ParameterException(spec.commandLine(), "--only: unknown part '" + p + "'; parts: mip, compare, sindy");
+      }
+    }
+    if (parts.contains("compare") && models == null) {
+      throw new ParameterException(spec.commandLine(), "the compare study needs --models DIR (networks written by"
+          + " 'loopforge sparsify benchmark --plants cartpole-walls --budgets 16,8,4 --models DIR')");
+    }
+    PrintWriter o = spec.commandLine().getOut();
+    PrintWriter progress = spec.commandLine().getErr();
+    List<String> sections = new ArrayList<>();
+    long t0 = System.nanoTime();
+    if (parts.contains("mip")) {
+      progress.println("mpc benchmark: the mixed-integer planner (solve times, OMLT shape, CBC agreement)");
+      MipStudy.Options mo = quick ? MipStudy.Options.quick() : MipStudy.Options.standard();
+      sections.add(MipStudy.markdown(MipStudy.run(mo, progress)));
+    }
+    if (parts.contains("compare")) {
+      progress.println("mpc benchmark: planners in closed loop on cartpole-walls");
+      PlannerComparisonStudy.Options co = quick ? PlannerComparisonStudy.Options.quick(models)
+          : PlannerComparisonStudy.Options.standard(models);
+      sections.add(PlannerComparisonStudy.markdown(PlannerComparisonStudy.run(co, progress)));
+    }
+    if (parts.contains("sindy")) {
+      progress.println("mpc benchmark: SINDy-MPC on lorenz-control");
+      SindyMpcStudy.Options so = quick ? SindyMpcStudy.Options.quick() : SindyMpcStudy.Options.standard();
+      sections.add(SindyMpcStudy.markdown(SindyMpcStudy.run(so, progress), so));
+    }
+    String text = String.join("\n", sections) + String.format(Locale.ROOT, "%nmpc benchmark: %.0f s in all (%s).%n",
+        (System.nanoTime() - t0) / 1e9, quick ? "--quick" : "full settings");
+    o.print(text);
+    o.flush();
+    if (out != null) {
+      AtomicFile.writeString(out, text);
+      o.println("wrote " + out);
+    }
+    return 0;
+  }
+}
