@@ -3,6 +3,7 @@ package io.loopforge.cli;
 import io.loopforge.modeling.Dataset;
 import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.registry.ModelFiles;
+import io.loopforge.modeling.sindy.LibraryTooLargeException;
 import io.loopforge.modeling.sindy.SindyModel;
 import io.loopforge.modeling.sindy.SindySpec;
 import java.io.PrintWriter;
@@ -12,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -121,7 +123,13 @@ final class IdentifySindyCommand implements Callable<Integer> {
     SindySpec sindySpec = b.build();
 
     Dataset dataset = DataFiles.read(data, inputs, spec.commandLine().getOut(), spec.commandLine().getErr());
-    SindyModel model = sindySpec.toSindy().fit(dataset);
+    SindyModel model;
+    try {
+      model = sindySpec.toSindy().fit(dataset);
+    } catch (LibraryTooLargeException e) {
+      throw new ParameterException(spec.commandLine(), (degree != null ? "--degree: " : specFile + ": ")
+          + e.getMessage());
+    }
 
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

@@ -41,13 +41,17 @@ import picocli.CommandLine.Spec;
       "  loopforge mpc benchmark --models nets/ --out mpc.md"
     })
 final class MpcBenchmarkCommand implements Callable<Integer> {
+  /** Horizons of the MIP study's programs on the sparse networks of --models. */
+  private static final int[] MIP_HORIZONS = {5, 8};
+
   @Spec CommandSpec spec;
 
   @Option(names = "--out", paramLabel = "FILE.md", description = "Also write the tables to this file.")
   Path out;
 
   @Option(names = "--models", paramLabel = "DIR",
-      description = "Folder of sparse and dense networks from 'sparsify benchmark --models DIR' (for compare).")
+      description = "Folder of sparse and dense networks from 'sparsify benchmark --models DIR' (compare needs it;"
+          + " mip adds the sparse ones' programs at H = 5 and 8).")
   Path models;
 
   @Option(names = "--only", split = ",", paramLabel = "PART",
@@ -78,6 +82,9 @@ final class MpcBenchmarkCommand implements Callable<Integer> {
     if (parts.contains("mip")) {
       progress.println("mpc benchmark: the mixed-integer planner (solve times, OMLT shape, CBC agreement)");
       MipStudy.Options mo = quick ? MipStudy.Options.quick() : MipStudy.Options.standard();
+      if (models != null) {
+        mo = mo.withModels(models, MIP_HORIZONS); // the sparse networks' programs beside the trained ones
+      }
       sections.add(MipStudy.markdown(MipStudy.run(mo, progress)));
     }
     if (parts.contains("compare")) {

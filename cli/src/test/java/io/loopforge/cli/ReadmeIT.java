@@ -31,7 +31,9 @@ class ReadmeIT {
   private static final Map<String, String> SKIPPED = Map.of(
       "./loopforge test    # every test", "runs the build that runs this test",
       "./loopforge demo    # the main job, end to end on a built-in plant",
-      "about a minute; LoopforgeTest runs the demo in process");
+      "about a minute; LoopforgeTest runs the demo in process",
+      "./loopforge mpc benchmark --models nets/ --out mpc.md   # the MPC figures of BENCHMARKS.md (hours; --quick: minutes)",
+      "hours; MpcCommandTest runs the mpc command, the studies have their own tests");
 
   @TempDir Path dir;
 

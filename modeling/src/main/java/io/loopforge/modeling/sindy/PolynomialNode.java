@@ -38,7 +38,7 @@ final class PolynomialNode extends LibraryNode {
     int n = vars.length;
     long terms = termCount(n, degree, includeBias, includeInteraction, interactionOnly);
     if (terms > MAX_TERMS) {
-      throw new io.loopforge.modeling.ModelingException("a polynomial library of degree " + degree + " on " + n
+      throw new LibraryTooLargeException("a polynomial library of degree " + degree + " on " + n
           + " variables " + varNames + " has " + (terms == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE
           : String.valueOf(terms)) + " terms; at most " + MAX_TERMS + " are supported (and a regression needs at"
           + " least as many samples as terms): lower the degree");
