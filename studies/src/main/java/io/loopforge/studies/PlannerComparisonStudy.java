@@ -197,6 +197,9 @@ public final class PlannerComparisonStudy {
           .reference(problem.stateReference()).stopOutsideRegion(false).stageCost(cost)
           .controllerName(kind.cliName() + " on " + label).build().run();
       costs[e] = r.totalCost();
+      log.printf(Locale.ROOT, "  %s on %s: episode %d of %d, cost %.4g%n", kind.cliName(), label, e + 1,
+          starts.size(), costs[e]);
+      log.flush();
       for (double t : planLog.solveMillis()) {
         times.add(t);
       }
