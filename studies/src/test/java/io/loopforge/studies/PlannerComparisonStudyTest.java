@@ -50,6 +50,7 @@ class PlannerComparisonStudyTest {
       assertEquals(2 * 6, row.steps(), "a plan per step: " + row);
     }
     assertEquals(0, b.rows().get(0).fallbacks(), "MIP proves every plan within 20 s on 4 ReLUs at H = 3");
+    assertEquals(12, b.rows().get(0).optimal(), b.rows().get(0).toString());
     // the share is recounted from the costs, as the study defines it
     int noWorse = 0;
     for (int e = 0; e < 2; e++) {
@@ -62,6 +63,7 @@ class PlannerComparisonStudyTest {
     assertEquals(noWorse, b.mipNoWorse());
     assertTrue(log.toString().contains("mip on gated-4: episode 2 of 2, cost "), log.toString());
     String md = PlannerComparisonStudy.markdown(r);
+    assertTrue(md.contains(" | 12 / 12 | 0 |\n"), md);
     assertTrue(md.contains("MIP no worse than the best other controller in " + noWorse + " of 2 episodes"), md);
   }
 
