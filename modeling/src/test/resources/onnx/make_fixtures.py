@@ -16,9 +16,11 @@ named exporter writes it (names, attributes, initializer encodings, opset and IR
   float64-opset9.onnx   float64 weights (typed double_data), Gemm(transB=0) with its bias, initializers
                         also listed as graph inputs (keep_initializers_as_inputs); opset 9, IR 4.
 
-Reference outputs: the graph is evaluated by the small numpy evaluator below (node by node, in the
-graph's precision: float32, or float64 for the float64 fixture) at 1000 seeded random inputs; written
-to <name>.reference.csv (columns z0.., y0..; every value printed with 17 significant digits).
+Reference outputs: the graph is evaluated by the small numpy evaluator below (node by node) at 1000
+seeded random inputs, in the graph's precision (y0, y1: what a float32 runtime computes; float64 for
+the float64 fixture) and in float64 with the same weights (y0_f64, y1_f64: the function the graph
+stands for, without float32 rounding); written to <name>.reference.csv, every value printed so that it
+reads back exactly.
 Run from this folder: python3 make_fixtures.py
 """
 import numpy as np
@@ -162,15 +164,15 @@ def float64_opset9():
 
 
 def evaluate(model, z):
-    """The graph at a batch of inputs, node by node, in the graph's precision."""
+    """The graph at a batch of inputs, node by node, in the precision of z (the weights converted to it)."""
     g = model.graph
-    env = {t.name: numpy_helper.to_array(t) for t in g.initializer}
+    env = {t.name: numpy_helper.to_array(t).astype(z.dtype) for t in g.initializer}
     env[g.input[0].name] = z
     for n in g.node:
         a = {at.name: helper.get_attribute_value(at) for at in n.attribute}
         x = [env[i] for i in n.input]
         if n.op_type == "Constant":
-            y = numpy_helper.to_array(a["value"])
+            y = numpy_helper.to_array(a["value"]).astype(z.dtype)
         elif n.op_type in ("Identity", "Flatten"):
             y = x[0].reshape(x[0].shape[0], -1) if n.op_type == "Flatten" else x[0]
         elif n.op_type == "Gemm":
@@ -206,10 +208,11 @@ def main():
         onnx.save(model, name + ".onnx")
         z = (rng.uniform(-3, 3, (1000, 3))).astype(dtype)
         y = np.concatenate([evaluate(model, z[i:i + 1]) for i in range(len(z))])
+        y64 = np.concatenate([evaluate(model, z[i:i + 1].astype(np.float64)) for i in range(len(z))])
         with open(name + ".reference.csv", "w") as f:
-            f.write("z0,z1,z2,y0,y1\n")
-            for zi, yi in zip(z, y):
-                f.write(",".join(repr(float(v)) for v in list(zi) + list(yi)) + "\n")
+            f.write("z0,z1,z2,y0,y1,y0_f64,y1_f64\n")
+            for zi, yi, wi in zip(z, y, y64):
+                f.write(",".join(repr(float(v)) for v in list(zi) + list(yi) + list(wi)) + "\n")
 
 
 if __name__ == "__main__":
