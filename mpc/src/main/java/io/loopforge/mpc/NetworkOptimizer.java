@@ -1,0 +1,222 @@
+package io.loopforge.mpc;
+
+import io.loopforge.modeling.nn.FoldedReluNetwork;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.ojalgo.optimisation.Expression;
+import org.ojalgo.optimisation.ExpressionsBasedModel;
+import org.ojalgo.optimisation.Variable;
+
+/**
+ * Optimisation over a trained network (OMLT's use case): the input {@code z = [x; u]} in a box that
+ * minimises or maximises one output of one evaluation, proven by a mixed-integer program. The encoding is
+ * the MPC's ({@link ReluMilp}, big-M per unit) on a single evaluation, with the same sound bounds: interval
+ * propagation tightened over the LP relaxation ({@link BoundTightener}); the search is ojAlgo's
+ * ({@link MilpSolver}), started from the network at the box's centre.
+ *
+ * <p>The output is the model's prediction of the next state: {@code f_i(z)}, or {@code x_i + f_i(z)} for a
+ * residual network. Every result is validated: the network is evaluated in double at the input found, and
+ * that value, not the MILP's, is reported as the optimum (the two must agree to 1e-6 relative, else
+ * {@link Result#validated()} is false).
+ *
+ * <pre>
+ * NetworkOptimizer.Result r = NetworkOptimizer.builder().timeLimit(Duration.ofSeconds(10)).build()
+ *     .optimize(net, new double[] {-1}, new double[] {1}, 0, NetworkOptimizer.Sense.MINIMIZE);
+ * </pre>
+ *
+ * Immutable.
+ */
+public final class NetworkOptimizer {
+  /** Relative agreement required between the MILP's objective and the network evaluated at its input. */
+  public static final double VALIDATION_TOLERANCE = 1e-6;
+
+  /** Direction of the optimisation. */
+  public enum Sense {
+    MINIMIZE,
+    MAXIMIZE
+  }
+
+  /** How a run ended. */
+  public enum Status {
+    /** Proven optimal within ojAlgo's relative gap tolerance ({@link #GAP_TOLERANCE}). */
+    OPTIMAL,
+    /** Stopped by the time limit with an incumbent: the gap is to the sound bound of the output. */
+    TIME_LIMIT,
+    /** No solution (the solver failed); nothing to report but the bound. */
+    FAILED
+  }
+
+  /** ojAlgo's relative gap tolerance for OPTIMAL (see {@link MilpSolver}). */
+  public static final double GAP_TOLERANCE = 1e-7;
+
+  /**
+   * One optimisation.
+   *
+   * @param status how it ended
+   * @param optimum the output of the network at {@link #input()} (NaN without a solution)
+   * @param input the input found, one value per network input (states, then inputs), inside the box
+   * @param milpObjective the MILP's objective at that input, in the output's sense (NaN without a solution)
+   * @param bound a proven bound on the output over the box: no input does better (lower for minimise, upper
+   *     for maximise); for OPTIMAL the optimum itself within the gap tolerance
+   * @param gap {@code |optimum − bound|}, absolute
+   * @param units ReLU units of the network, {@code binaries} the ones left unstable by the bounds
+   * @param boundNanos time of the bound tightening, ns; {@code solveNanos} of the MILP solve, ns
+   */
+  public record Result(Status status, double optimum, double[] input, double milpObjective, double bound, double gap,
+      int units, int binaries, long boundNanos, long solveNanos) {
+    /** Whether the network at {@link #input()} gives the MILP's objective (to {@link #VALIDATION_TOLERANCE}). */
+    public boolean validated() {
+      return status != Status.FAILED
+          && Math.abs(optimum - milpObjective) <= VALIDATION_TOLERANCE * Math.max(1.0, Math.abs(optimum));
+    }
+
+    /** Bound tightening and solve, s. */
+    public double seconds() {
+      return (boundNanos + solveNanos) / 1e9;
+    }
+  }
+
+  /** The MILP of one optimisation, before solving (e.g. to write as MPS for another solver). */
+  public record Problem(MilpInstance instance, BoundTightener.Single bounds, List<Variable> inputs, double sign) {}
+
+  private final Duration timeLimit;
+  private final Duration tighteningBudget;
+  private final boolean deterministic;
+
+  private NetworkOptimizer(Builder b) {
+    this.timeLimit = b.timeLimit;
+    this.tighteningBudget = b.tighteningBudget;
+    this.deterministic = b.deterministic;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The MILP {@code minimise sign · output_i(z)} over {@code lower ≤ z ≤ upper}, with bounds tightened.
+   *
+   * @throws MpcException when the box does not fit the network or is not finite, or the output does not exist
+   */
+  public Problem problem(FoldedReluNetwork net, double[] lower, double[] upper, int output, Sense sense) {
+    int n0 = net.offset(0);
+    if (lower.length != n0 || upper.length != n0) {
+      throw new MpcException("the box has " + lower.length + " intervals, the network has " + n0 + " inputs "
+          + names(net));
+    }
+    for (int i = 0; i < n0; i++) {
+      if (!(lower[i] <= upper[i]) || !Double.isFinite(lower[i]) || !Double.isFinite(upper[i])) {
+        throw new MpcException("interval " + (i + 1) + " of the box (" + names(net).get(i) + ") is [" + lower[i] + ", "
+            + upper[i] + "]; it must be finite with lower ≤ upper");
+      }
+    }
+    if (output < 0 || output >= net.stateDim()) {
+      throw new MpcException("output " + output + " does not exist; the network has " + net.stateDim() + " outputs "
+          + net.stateNames());
+    }
+    BoundTightener.Single bounds = BoundTightener.builder().budget(tighteningBudget).build().bound(net, lower, upper);
+    ExpressionsBasedModel model = new ExpressionsBasedModel();
+    List<Variable> z = new ArrayList<>();
+    for (int i = 0; i < n0; i++) {
+      z.add(model.addVariable("z" + i).lower(lower[i]).upper(upper[i]));
+    }
+    ReluMilp enc = ReluMilp.encode(model, net, z, bounds.units(), "n_", false);
+    double sign = sense == Sense.MINIMIZE ? 1.0 : -1.0;
+    Expression objective = model.addExpression("objective").weight(1);
+    double constant = enc.addOutput(objective, output, sign);
+    if (net.residual()) {
+      objective.add(z.get(output), sign);
+    }
+    // warm start: the network at the centre of the box is a feasible point (ojAlgo's first incumbent)
+    double[] centre = new double[n0];
+    for (int i = 0; i < n0; i++) {
+      centre[i] = 0.5 * (lower[i] + upper[i]);
+      z.get(i).setValue(BigDecimal.valueOf(centre[i]));
+    }
+    enc.assign(centre);
+    return new Problem(MilpInstance.of(model, constant, "optimize"), bounds, z, sign);
+  }
+
+  /**
+   * Minimises or maximises output {@code output} of {@code net} over the box {@code lower ≤ z ≤ upper}.
+   *
+   * @throws MpcException as {@link #problem}
+   */
+  public Result optimize(FoldedReluNetwork net, double[] lower, double[] upper, int output, Sense sense) {
+    Problem p = problem(net, lower, upper, output, sense);
+    long boundNanos = p.bounds().report().intervalNanos() + p.bounds().report().tighteningNanos();
+    MilpSolver.Solution s = MilpSolver.builder().timeLimit(timeLimit).deterministic(deterministic).build()
+        .solve(p.instance());
+    double bound = sense == Sense.MINIMIZE ? p.bounds().outputLower()[output] : p.bounds().outputUpper()[output];
+    if (net.residual()) {
+      bound += sense == Sense.MINIMIZE ? lower[output] : upper[output];
+    }
+    int units = net.reluCount();
+    int binaries = p.bounds().units().unstableCount();
+    if (!s.hasSolution()) {
+      return new Result(Status.FAILED, Double.NaN, new double[0], Double.NaN, bound, Double.NaN, units, binaries,
+          boundNanos, s.nanos());
+    }
+    int n0 = lower.length;
+    double[] z = new double[n0];
+    for (int i = 0; i < n0; i++) {
+      // ojAlgo's values may stray outside the box by its feasibility tolerance
+      z[i] = Math.min(upper[i], Math.max(lower[i], s.values()[i]));
+    }
+    double[] f = new double[net.stateDim()];
+    net.evaluate(z, f);
+    double value = f[output] + (net.residual() ? z[output] : 0.0);
+    double milp = p.sign() * s.objective();
+    boolean proven = s.state().isOptimal();
+    if (proven) {
+      bound = milp;
+    }
+    Status status = proven ? Status.OPTIMAL : Status.TIME_LIMIT;
+    return new Result(status, value, z, milp, bound, Math.abs(value - bound), units, binaries, boundNanos, s.nanos());
+  }
+
+  private static List<String> names(FoldedReluNetwork net) {
+    List<String> out = new ArrayList<>(net.stateNames());
+    out.addAll(net.inputNames());
+    return out;
+  }
+
+  /** Options of a {@link NetworkOptimizer}. */
+  public static final class Builder {
+    private Duration timeLimit = Duration.ofSeconds(60);
+    private Duration tighteningBudget = Duration.ofSeconds(2);
+    private boolean deterministic;
+
+    private Builder() {}
+
+    /** Time limit of the MILP solve (default 60 s). */
+    public Builder timeLimit(Duration d) {
+      if (d.isNegative() || d.isZero()) {
+        throw new MpcException("the time limit must be positive, got " + d);
+      }
+      this.timeLimit = d;
+      return this;
+    }
+
+    /** Time budget of the LP bound tightening before the solve (default 2 s). */
+    public Builder tighteningBudget(Duration d) {
+      if (d.isNegative()) {
+        throw new MpcException("the tightening budget must not be negative, got " + d);
+      }
+      this.tighteningBudget = d;
+      return this;
+    }
+
+    /** The same search on every run (FIFO nodes), for tests (default false). */
+    public Builder deterministic(boolean on) {
+      this.deterministic = on;
+      return this;
+    }
+
+    public NetworkOptimizer build() {
+      return new NetworkOptimizer(this);
+    }
+  }
+}
