@@ -78,8 +78,17 @@ public final class NetworkOptimizer {
     }
   }
 
-  /** The MILP of one optimisation, before solving (e.g. to write as MPS for another solver). */
-  public record Problem(MilpInstance instance, BoundTightener.Single bounds, List<Variable> inputs, double sign) {}
+  /**
+   * The MILP of one optimisation, before solving (e.g. to write as MPS for another solver): minimise
+   * {@code sign ·} output {@code output} of {@code network} over the box.
+   */
+  public record Problem(MilpInstance instance, BoundTightener.Single bounds, FoldedReluNetwork network,
+      double[] lower, double[] upper, int output, Sense sense) {
+    /** +1 when minimising, −1 when maximising: the MILP minimises {@code sign · output}. */
+    public double sign() {
+      return sense == Sense.MINIMIZE ? 1.0 : -1.0;
+    }
+  }
 
   private final Duration timeLimit;
   private final Duration tighteningBudget;
@@ -136,7 +145,8 @@ public final class NetworkOptimizer {
       z.get(i).setValue(BigDecimal.valueOf(centre[i]));
     }
     enc.assign(centre);
-    return new Problem(MilpInstance.of(model, constant, "optimize"), bounds, z, sign);
+    return new Problem(MilpInstance.of(model, constant, "optimize"), bounds, net, lower.clone(), upper.clone(), output,
+        sense);
   }
 
   /**
@@ -145,7 +155,16 @@ public final class NetworkOptimizer {
    * @throws MpcException as {@link #problem}
    */
   public Result optimize(FoldedReluNetwork net, double[] lower, double[] upper, int output, Sense sense) {
-    Problem p = problem(net, lower, upper, output, sense);
+    return solve(problem(net, lower, upper, output, sense));
+  }
+
+  /** Solves a problem from {@link #problem} (its instance is not changed: it can be written after). */
+  public Result solve(Problem p) {
+    FoldedReluNetwork net = p.network();
+    double[] lower = p.lower();
+    double[] upper = p.upper();
+    int output = p.output();
+    Sense sense = p.sense();
     long boundNanos = p.bounds().report().intervalNanos() + p.bounds().report().tighteningNanos();
     MilpSolver.Solution s = MilpSolver.builder().timeLimit(timeLimit).deterministic(deterministic).build()
         .solve(p.instance());
