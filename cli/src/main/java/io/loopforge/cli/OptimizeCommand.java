@@ -80,7 +80,8 @@ final class OptimizeCommand implements Callable<Integer> {
   double timeLimit;
 
   @Option(names = "--mps", paramLabel = "FILE.mps",
-      description = "Also write the mixed-integer program as MPS (to solve it with another solver, e.g. cbc).")
+      description = "Also write the mixed-integer program as MPS, to solve it with another solver (cbc FILE solve):"
+          + " it minimises the output, or its negative when maximising.")
   Path mps;
 
   @Option(names = "--out", required = true, paramLabel = "RESULT.json", description = "Where to write the result.")
