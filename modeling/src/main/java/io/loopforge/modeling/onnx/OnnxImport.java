@@ -43,6 +43,9 @@ import java.util.Set;
  *       per-feature vector (from an initializer or a {@code Constant} node), before the first layer (folded
  *       into it), after the last (folded into it) or anywhere between;
  *   <li>linear layers without activation: kept as a layer of {@link NeuronKind#IDENTITY} neurons;
+ *   <li>{@code BatchNormalization} in inference mode (a per-feature affine map, folded like normalisation),
+ *       {@code Reshape} of a {@code [batch, n]} activation to {@code [batch, n]} ({@code view(-1, n)}) and
+ *       {@code Transpose} of a constant weight (the torch.export exporter's {@code Transpose} + {@code MatMul});
  *   <li>{@code Dropout} in inference mode (the identity).
  * </ul>
  *
@@ -66,7 +69,8 @@ public final class OnnxImport {
   public static final int MAX_OPSET = 21;
   /** What the importer reads, for messages. */
   public static final String SUPPORTED = "Gemm (not transA), MatMul by a constant, Add/Sub/Mul/Div with a constant,"
-      + " Relu, Flatten, Identity, Dropout (inference) and Constant";
+      + " BatchNormalization (inference), Relu, Flatten, Reshape to [batch, n], Transpose of a weight, Identity,"
+      + " Dropout (inference) and Constant";
 
   private final List<String> stateNames;
   private final List<String> inputNames;
@@ -189,9 +193,12 @@ public final class OnnxImport {
   private record Layer(double[] w, double[] b, int rows, int cols, NeuronKind kind) {}
 
   /** A value in the graph: a constant, or an activation. */
-  private sealed interface Value permits Const, Act {}
+  private sealed interface Value permits Const, Shape, Act {}
 
   private record Const(Constant tensor) implements Value {}
+
+  /** A constant int64 vector (a Reshape target). */
+  private record Shape(long[] dims) implements Value {}
 
   /**
    * An activation: the layers computed so far, then {@code A h + c} ({@code width × inWidth}, row-major)
@@ -324,6 +331,12 @@ public final class OnnxImport {
         case "Mul":
         case "Div":
           return elementwise(node, index, op);
+        case "BatchNormalization":
+          return batchNorm(node, index);
+        case "Transpose":
+          return transpose(node, index);
+        case "Reshape":
+          return reshape(node, index);
         default:
           throw refuse(node, index, hint(op));
       }
@@ -393,7 +406,9 @@ public final class OnnxImport {
             + "', which no earlier node, initializer or input defines (the graph is not in topological order or"
             + " is damaged)");
       }
-      Const c = new Const(OnnxTensors.decode(t, where + ": initializer '" + name + "'"));
+      Value c = t.getDataType() == TensorProto.DataType.INT64_VALUE
+          ? new Shape(OnnxTensors.decodeInt64(t, where + ": initializer '" + name + "'"))
+          : new Const(OnnxTensors.decode(t, where + ": initializer '" + name + "'"));
       values.put(name, c);
       return c;
     }
@@ -409,6 +424,10 @@ public final class OnnxImport {
 
     private Constant constant(NodeProto node, int index, int i) {
       Value v = input(node, index, i);
+      if (v instanceof Shape) {
+        throw refuse(node, index, "its input " + i + " ('" + node.getInput(i) + "') is an int64 tensor, where a float"
+            + " weight was expected");
+      }
       if (!(v instanceof Const)) {
         throw refuse(node, index, "its input " + i + " ('" + node.getInput(i) + "') depends on the network input,"
             + " where a constant weight was expected");
@@ -420,7 +439,9 @@ public final class OnnxImport {
       for (AttributeProto a : node.getAttributeList()) {
         switch (a.getName()) {
           case "value":
-            return new Const(OnnxTensors.decode(a.getT(), where + ": constant of node " + describe(node, index)));
+            return a.getT().getDataType() == TensorProto.DataType.INT64_VALUE
+                ? new Shape(OnnxTensors.decodeInt64(a.getT(), where + ": constant of node " + describe(node, index)))
+                : new Const(OnnxTensors.decode(a.getT(), where + ": constant of node " + describe(node, index)));
           case "value_float":
             return new Const(new Constant(new long[0], new double[] {a.getF()}));
           case "value_floats": {
@@ -545,6 +566,9 @@ public final class OnnxImport {
             + " the graph, or a product of activations); export f without it and import with --residual for"
             + " x⁺ = x + f(x, u)");
       }
+      if (l instanceof Shape || r instanceof Shape) {
+        throw refuse(node, index, "an operand is an int64 tensor");
+      }
       if (l instanceof Const && r instanceof Const) {
         throw refuse(node, index, "both operands are constants (fold constants before exporting, e.g."
             + " do_constant_folding=True)");
@@ -590,6 +614,80 @@ public final class OnnxImport {
         }
       }
       return new Act(x.layers(), cols, x.width(), a, c, x.hasMatrix(), x.rank());
+    }
+
+    /** Inference-mode batch normalisation of a [batch, C] activation: a per-feature affine map. */
+    private Value batchNorm(NodeProto node, int index) {
+      Act x = act(node, index, 0);
+      if (intAttribute(node, "training_mode", 0) != 0 || node.getOutputCount() > 1) {
+        throw refuse(node, index, "it is in training mode (export the model in eval mode)");
+      }
+      int n = x.width();
+      double[] scale = broadcast(node, index, constant(node, index, 1), n, "its scale");
+      double[] shift = broadcast(node, index, constant(node, index, 2), n, "its bias");
+      double[] mean = broadcast(node, index, constant(node, index, 3), n, "its mean");
+      double[] var = broadcast(node, index, constant(node, index, 4), n, "its variance");
+      double eps = floatAttribute(node, "epsilon", 1e-5);
+      double[] a = x.a().clone();
+      double[] c = x.c().clone();
+      int cols = x.inWidth();
+      for (int i = 0; i < n; i++) {
+        double s = scale[i] / Math.sqrt(var[i] + eps);
+        if (!Double.isFinite(s)) {
+          throw refuse(node, index, "feature " + i + " has variance " + var[i] + " and epsilon " + eps);
+        }
+        c[i] = s * (c[i] - mean[i]) + shift[i];
+        for (int q = 0; q < cols; q++) {
+          a[i * cols + q] *= s;
+        }
+      }
+      return new Act(x.layers(), cols, n, a, c, x.hasMatrix(), x.rank());
+    }
+
+    /** Transpose of a constant matrix (a weight written as Transpose + MatMul). */
+    private Value transpose(NodeProto node, int index) {
+      Value v = input(node, index, 0);
+      if (!(v instanceof Const)) {
+        throw refuse(node, index, "it transposes the activation; only a constant weight may be transposed");
+      }
+      Constant k = ((Const) v).tensor();
+      List<Long> perm = new ArrayList<>();
+      for (AttributeProto a : node.getAttributeList()) {
+        if (a.getName().equals("perm")) {
+          perm.addAll(a.getIntsList());
+        }
+      }
+      if (k.rank() != 2 || !(perm.isEmpty() || perm.equals(List.of(1L, 0L)))) {
+        throw refuse(node, index, "it permutes a tensor of rank " + k.rank() + " by " + perm
+            + "; only a matrix transpose is read");
+      }
+      int rows = Math.toIntExact(k.dims()[0]);
+      int cols = Math.toIntExact(k.dims()[1]);
+      double[] t = new double[rows * cols];
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+          t[c * rows + r] = k.values()[r * cols + c];
+        }
+      }
+      return new Const(new Constant(new long[] {cols, rows}, t));
+    }
+
+    /** Reshape of the activation to [batch, n] with its own n (a no-op, as x.view(-1, n) exports). */
+    private Value reshape(NodeProto node, int index) {
+      Act x = act(node, index, 0);
+      Value s = input(node, index, 1);
+      if (!(s instanceof Shape)) {
+        throw refuse(node, index, "its shape is not a constant int64 tensor");
+      }
+      long[] shape = ((Shape) s).dims();
+      int n = x.width();
+      boolean keeps = shape.length == 2 && (shape[0] == -1 || shape[0] == 0 || shape[0] == 1)
+          && (shape[1] == n || (shape[1] == -1 && shape[0] != -1));
+      if (!keeps) {
+        throw refuse(node, index, "it reshapes [batch, " + n + "] to " + Arrays.toString(shape)
+            + "; only a reshape to [batch, " + n + "] (e.g. view(-1, " + n + ")) is read");
+      }
+      return new Act(x.layers(), x.inWidth(), n, x.a(), x.c(), x.hasMatrix(), 2);
     }
 
     /** A scalar, [n] or [1, n] constant as n values. */

@@ -86,6 +86,30 @@ final class OnnxTensors {
     return new Constant(dims, v);
   }
 
+  /** The values of an int64 vector (e.g. a Reshape target shape). */
+  static long[] decodeInt64(TensorProto t, String where) {
+    if (t.getDimsCount() > 1) {
+      throw new ModelingException(where + " is an int64 tensor of rank " + t.getDimsCount() + "; expected a vector");
+    }
+    ByteString raw = t.getRawData();
+    if (!raw.isEmpty()) {
+      if (raw.size() % 8 != 0) {
+        throw new ModelingException(where + " has " + raw.size() + " bytes of raw_data, not a multiple of 8");
+      }
+      ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      long[] v = new long[raw.size() / 8];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = b.getLong(8 * i);
+      }
+      return v;
+    }
+    long[] v = new long[t.getInt64DataCount()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = t.getInt64Data(i);
+    }
+    return v;
+  }
+
   private static void checkSize(String where, long got, long expected, String what) {
     if (got != expected) {
       throw new ModelingException(where + " has " + got + " " + what + ", expected " + expected

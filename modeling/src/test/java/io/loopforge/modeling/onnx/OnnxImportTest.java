@@ -230,6 +230,40 @@ class OnnxImportTest {
     }
   }
 
+  /** What the dynamo exporter and hand-written modules write: view(-1, n), Transpose + MatMul, BatchNorm1d. */
+  @Test
+  void reshapeTransposedWeightsAndBatchNormalisationAreRead() {
+    ModelProto m = model(g -> g.clearNode().clearOutput()
+        .addInitializer(TensorProto.newBuilder().setName("shape").setDataType(TensorProto.DataType.INT64_VALUE)
+            .addDims(2).addInt64Data(-1).addInt64Data(3))
+        .addInitializer(floats("bn.scale", new long[] {2}, 2, 0.5))
+        .addInitializer(floats("bn.bias", new long[] {2}, 1, -1))
+        .addInitializer(floats("bn.mean", new long[] {2}, 0.25, 4))
+        .addInitializer(floats("bn.var", new long[] {2}, 3, 0.75))
+        .addNode(node("view", "Reshape", "z", "shape", "z2"))
+        .addNode(node("t", "Transpose", "fc.weight", "wt"))
+        .addNode(node("mm", "MatMul", "z2", "wt", "y"))
+        .addNode(node("bn", "BatchNormalization", "y", "bn.scale", "bn.bias", "bn.mean", "bn.var", "out").toBuilder()
+            .addAttribute(AttributeProto.newBuilder().setName("epsilon").setType(AttributeProto.AttributeType.FLOAT)
+                .setF(0.25f)))
+        .addOutput(output("out", 2)), 15);
+    ReluNetwork net = OnnxImport.builder().states("a", "b").inputs("c").dt(1).build().parse(m.toByteArray(), "n.onnx");
+    double[] out = new double[2];
+    net.evaluate(new double[] {1, -2, 0.5}, out);
+    double y0 = 1 * 1 + 2 * -2 + 3 * 0.5;
+    double y1 = 4 * 1 + 5 * -2 + 6 * 0.5;
+    assertEquals(2 * (y0 - 0.25) / Math.sqrt(3.25) + 1, out[0], 1e-15);
+    assertEquals(0.5 * (y1 - 4) / Math.sqrt(1.0) - 1, out[1], 1e-15);
+  }
+
+  @Test
+  void aReshapeToAnotherWidthIsRefused() {
+    ModelingException e = refused(g -> g.addInitializer(TensorProto.newBuilder().setName("shape")
+        .setDataType(TensorProto.DataType.INT64_VALUE).addDims(2).addInt64Data(-1).addInt64Data(1))
+        .addNode(node("view", "Reshape", "h", "shape", "h2")).setOutput(0, output("h2", 2)));
+    assertMessage(e, "node 'view' (op type Reshape) is not supported: it reshapes [batch, 2] to [-1, 1]");
+  }
+
   @Test
   void namesThatDoNotFitTheNetworkAreRefused() {
     ModelingException e = assertThrows(ModelingException.class, () -> OnnxImport.builder().states("x").inputs("u")
