@@ -37,8 +37,8 @@ import java.util.List;
  * network input and all earlier units — is written from its folded form with plain Gemm/Relu layers that
  * carry what later layers read: the input as {@code relu(z)} and {@code relu(−z)} (their difference is
  * {@code z}) and earlier units, which are non-negative, through the identity. It computes the same
- * function; read back, it is a dense network with those carrying units as ReLUs (the ones carrying
- * units are always active, so a MILP needs binaries only for the {@code 2 (nx + nu)} input units).
+ * function; {@link OnnxImport} recognises the carrying units and reads them back as identity neurons, so
+ * the network it reads has the same ReLUs (and folds to the same units).
  *
  * <p>The names of states and inputs, {@code dt} (s) and the residual flag go into the model's metadata
  * ({@code loopforge.states}, {@code loopforge.inputs}, {@code loopforge.dt}, {@code loopforge.residual})

@@ -142,11 +142,22 @@ public final class OnnxImport {
           + " need " + n0 + " inputs [states; inputs] and " + states.size() + " outputs (the next state"
           + (res ? " increment" : "") + "); check --states and --inputs");
     }
-    ReluNetwork.Builder b = ReluNetwork.builder(states, inputs, step).residual(res);
+    List<double[]> weights = new ArrayList<>();
+    List<double[]> biases = new ArrayList<>();
+    List<NeuronKind[]> kinds = new ArrayList<>();
     for (Layer l : out.layers) {
-      NeuronKind[] kinds = new NeuronKind[l.rows];
-      Arrays.fill(kinds, l.kind);
-      b.addHiddenLayer(l.w, l.b, kinds);
+      NeuronKind[] k = new NeuronKind[l.rows];
+      Arrays.fill(k, l.kind);
+      weights.add(l.w);
+      biases.add(l.b);
+      kinds.add(k);
+    }
+    weights.add(out.a);
+    biases.add(out.c);
+    CarriedUnits.simplify(weights, biases, kinds, n0);
+    ReluNetwork.Builder b = ReluNetwork.builder(states, inputs, step).residual(res);
+    for (int l = 0; l < kinds.size(); l++) {
+      b.addHiddenLayer(weights.get(l), biases.get(l), kinds.get(l));
     }
     return b.output(out.a, out.c).build();
   }

@@ -61,6 +61,16 @@ class OnnxExportTest {
           assertTrue(op.equals("Gemm") || op.equals("Relu"), op);
         }
         ReluNetwork back = FROM_METADATA.parse(bytes, "net.onnx");
+        assertEquals(folded.reluCount(), back.reluCount(), "the carrying units come back as identities");
+        FoldedReluNetwork refolded = FoldedReluNetwork.fold(back);
+        assertEquals(folded.reluCount(), refolded.reluCount());
+        assertEquals(folded.reluLayerCount(), refolded.reluLayerCount());
+        for (int k = 0; k < folded.reluLayerCount(); k++) {
+          assertArrayEquals(folded.weights(k), refolded.weights(k), "layer " + k + " comes back as it was");
+          assertArrayEquals(folded.biases(k), refolded.biases(k));
+        }
+        assertArrayEquals(folded.outputWeights(), refolded.outputWeights());
+        assertArrayEquals(folded.outputBiases(), refolded.outputBiases());
         assertEquals(sparse.stateNames(), back.stateNames());
         assertEquals(sparse.inputNames(), back.inputNames());
         assertEquals(sparse.residual(), back.residual());
