@@ -53,7 +53,8 @@ final class ImportOnnxCommand implements Callable<Integer> {
   @Option(names = "--dt", paramLabel = "S", description = "Time step of the network, s.")
   Double dt;
 
-  @Option(names = "--residual", description = "The network predicts the increment: x+ = x + f(x, u).")
+  @Option(names = "--residual", description = "The network predicts the increment: x+ = x + f(x, u) (default: what"
+      + " the file's Loopforge metadata says, else not).")
   boolean residual;
 
   @Option(names = "--out", required = true, paramLabel = "MODEL.json", description = "Where to write the model file.")
