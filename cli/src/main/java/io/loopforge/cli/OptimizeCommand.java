@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
           + " minimises or maximises one output (the model's next state, x + f for a residual network). The"
           + " network is encoded as a mixed-integer linear program (big-M per ReLU, the encoding of the MPC"
           + " planner) with sound bounds (interval propagation tightened over the LP relaxation), solved by"
-          + " ojAlgo's branch-and-bound. Prints the proven optimum, the optimal input, the gap to a proven bound"
+          + " the planner's branch-and-bound over ReLU phases or ojAlgo's (--search). Prints the proven optimum, the optimal input, the gap to a proven bound"
           + " and the solve time; the result is validated by evaluating the network at the optimal input.",
       "Exit code 1 when no solution was found or the network at the input found disagrees with the MILP;"
           + " a run stopped by --time-limit reports its incumbent and gap (status time_limit, exit 0).",
@@ -79,6 +79,11 @@ final class OptimizeCommand implements Callable<Integer> {
       description = "Time limit of the MILP solve, s (default: ${DEFAULT-VALUE}).")
   double timeLimit;
 
+  @Option(names = "--search", defaultValue = "relu-phases", paramLabel = "S",
+      description = "relu-phases (the MPC planner's branch-and-bound over ReLU phases) or ojalgo (ojAlgo's generic"
+          + " branch-and-bound on the MILP) (default: ${DEFAULT-VALUE}).")
+  String search;
+
   @Option(names = "--mps", paramLabel = "FILE.mps",
       description = "Also write the mixed-integer program as MPS, to solve it with another solver (cbc FILE solve):"
           + " it minimises the output, or its negative when maximising.")
@@ -92,6 +97,17 @@ final class OptimizeCommand implements Callable<Integer> {
     if (!(timeLimit > 0) || timeLimit > 1e6) {
       throw new ParameterException(spec.commandLine(), "--time-limit must be a positive number of seconds (at most"
           + " 1e6), got " + timeLimit);
+    }
+    NetworkOptimizer.Search how;
+    switch (search) {
+      case "relu-phases":
+        how = NetworkOptimizer.Search.RELU_PHASES;
+        break;
+      case "ojalgo":
+        how = NetworkOptimizer.Search.OJALGO;
+        break;
+      default:
+        throw new ParameterException(spec.commandLine(), "--search is '" + search + "'; give relu-phases or ojalgo");
     }
     OutputPaths.refuseOverwrite(spec, out, model, mps);
     OutputPaths.refuseOverwrite(spec, mps, model);
@@ -110,7 +126,7 @@ final class OptimizeCommand implements Callable<Integer> {
           + ": the network has no output of that name; its outputs are " + net.stateNames());
     }
     NetworkOptimizer optimizer = NetworkOptimizer.builder().timeLimit(Duration.ofMillis(Math.max(1,
-        Math.round(timeLimit * 1000)))).build();
+        Math.round(timeLimit * 1000)))).search(how).build();
     NetworkOptimizer.Problem problem = optimizer.problem(net, interval[0], interval[1], output, sense);
     if (mps != null) {
       AtomicFile.write(mps, o -> {
@@ -137,13 +153,15 @@ final class OptimizeCommand implements Callable<Integer> {
       }
       w.println("optimal input: " + in);
       w.println("gap: " + fmt(r.gap()) + " (proven bound " + fmt(r.bound())
-          + (r.status() == NetworkOptimizer.Status.OPTIMAL ? ", within ojAlgo's relative gap tolerance "
+          + (r.status() == NetworkOptimizer.Status.OPTIMAL ? ", within the relative gap tolerance "
           + NetworkOptimizer.GAP_TOLERANCE : "") + ")");
-      w.println("solve time: " + fmt(r.solveNanos() / 1e9) + " s (bounds " + fmt(r.boundNanos() / 1e9) + " s)");
+      w.println("solve time: " + fmt(r.solveNanos() / 1e9) + " s (" + search + "; bounds " + fmt(r.boundNanos() / 1e9)
+          + " s)");
       w.println((r.validated() ? "validated: " : "NOT validated: ") + "the network at that input gives "
           + fmt(r.optimum()) + ", the MILP " + fmt(r.milpObjective()));
     }
-    AtomicFile.writeString(out, MAPPER.writeValueAsString(json(file, names, interval, outputName, sense, r)) + "\n");
+    AtomicFile.writeString(out, MAPPER.writeValueAsString(json(file, names, interval, outputName, sense, search, r))
+        + "\n");
     if (mps != null) {
       w.println("wrote " + mps);
     }
@@ -235,7 +253,7 @@ final class OptimizeCommand implements Callable<Integer> {
   }
 
   private static ObjectNode json(ModelFile file, List<String> names, double[][] box, String output, Sense sense,
-      Result r) {
+      String search, Result r) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("format", "loopforge-optimize/1");
     o.put("model", file.name());
@@ -247,7 +265,7 @@ final class OptimizeCommand implements Callable<Integer> {
       b.addObject().put("name", names.get(i)).put("lower", box[0][i]).put("upper", box[1][i]);
     }
     o.put("status", r.status().name().toLowerCase(Locale.ROOT));
-    o.put("solver", "ojAlgo");
+    o.put("search", search);
     if (r.status() != NetworkOptimizer.Status.FAILED) {
       o.put("optimum", r.optimum());
       ObjectNode in = o.putObject("input");

@@ -123,8 +123,13 @@ class OnnxCommandsTest {
     assertEquals(0, r.code(), r.err());
     JsonNode j = new ObjectMapper().readTree(dir.resolve("r.json").toFile());
     assertEquals("maximize", j.get("sense").asText());
+    assertEquals("relu-phases", j.get("search").asText());
     double x = j.get("input").get("x").asDouble();
     assertTrue(x >= -0.5 && x <= 2, "inside the box: " + x);
+    Run o = runIn("optimize --model @small.json --box=-0.5:2 --maximize x --search ojalgo --out @o.json");
+    assertEquals(0, o.code(), o.err());
+    JsonNode k = new ObjectMapper().readTree(dir.resolve("o.json").toFile());
+    assertEquals(j.get("optimum").asDouble(), k.get("optimum").asDouble(), 1e-7, "both searches agree");
   }
 
   /** Usage errors: exit 2, a message naming the option. */
@@ -146,7 +151,9 @@ class OnnxCommandsTest {
       "optimize --model @small.json --box 0:1 --minimize x --maximize x --out @r.json|mutually exclusive",
       "optimize --model @small.json --box 0:1 --out @r.json|Missing required argument",
       "optimize --model @small.json --box 0:1 --minimize x --time-limit 0 --out @r.json|--time-limit must be a"
-          + " positive number of seconds"})
+          + " positive number of seconds",
+      "optimize --model @small.json --box 0:1 --minimize x --search gurobi --out @r.json|--search is 'gurobi'; give"
+          + " relu-phases or ojalgo"})
   void usageErrorsExitWithTwo(String lineAndMessage) {
     String[] parts = lineAndMessage.split("\\|");
     Run r = runIn(parts[0]);

@@ -13,8 +13,10 @@ import org.ojalgo.optimisation.Variable;
  * Optimisation over a trained network (OMLT's use case): the input {@code z = [x; u]} in a box that
  * minimises or maximises one output of one evaluation, proven by a mixed-integer program. The encoding is
  * the MPC's ({@link ReluMilp}, big-M per unit) on a single evaluation, with the same sound bounds: interval
- * propagation tightened over the LP relaxation ({@link BoundTightener}); the search is ojAlgo's
- * ({@link MilpSolver}), started from the network at the box's centre.
+ * propagation tightened over the LP relaxation ({@link BoundTightener}); the search is the MPC planner's
+ * branch-and-bound over ReLU phases ({@link Search#RELU_PHASES}, the default) or ojAlgo's generic one
+ * ({@link Search#OJALGO}, started from the network at the box's centre). {@link #problem} gives the MILP
+ * itself, e.g. to write as MPS for another solver.
  *
  * <p>The output is the model's prediction of the next state: {@code f_i(z)}, or {@code x_i + f_i(z)} for a
  * residual network. Every result is validated: the network is evaluated in double at the input found, and
@@ -36,6 +38,18 @@ public final class NetworkOptimizer {
   public enum Sense {
     MINIMIZE,
     MAXIMIZE
+  }
+
+  /** How the program is searched (as {@link MipPlanner.Search}). */
+  public enum Search {
+    /** ojAlgo's generic branch-and-bound on the MILP ({@link MilpSolver}). */
+    OJALGO,
+    /**
+     * The MPC planner's branch-and-bound over ReLU phases ({@link MipPlanner.Search#RELU_PHASES}), with the
+     * problem posed as a one-step MPC problem: the network input is the control input, the output's L1
+     * distance to a reference beyond its sound bound is the cost.
+     */
+    RELU_PHASES
   }
 
   /** How a run ended. */
@@ -93,11 +107,13 @@ public final class NetworkOptimizer {
   private final Duration timeLimit;
   private final Duration tighteningBudget;
   private final boolean deterministic;
+  private final Search search;
 
   private NetworkOptimizer(Builder b) {
     this.timeLimit = b.timeLimit;
     this.tighteningBudget = b.tighteningBudget;
     this.deterministic = b.deterministic;
+    this.search = b.search;
   }
 
   public static Builder builder() {
@@ -160,6 +176,10 @@ public final class NetworkOptimizer {
 
   /** Solves a problem from {@link #problem} (its instance is not changed: it can be written after). */
   public Result solve(Problem p) {
+    return search == Search.OJALGO ? solveMilp(p) : solveByReluPhases(p);
+  }
+
+  private Result solveMilp(Problem p) {
     FoldedReluNetwork net = p.network();
     double[] lower = p.lower();
     double[] upper = p.upper();
@@ -168,10 +188,7 @@ public final class NetworkOptimizer {
     long boundNanos = p.bounds().report().intervalNanos() + p.bounds().report().tighteningNanos();
     MilpSolver.Solution s = MilpSolver.builder().timeLimit(timeLimit).deterministic(deterministic).build()
         .solve(p.instance());
-    double bound = sense == Sense.MINIMIZE ? p.bounds().outputLower()[output] : p.bounds().outputUpper()[output];
-    if (net.residual()) {
-      bound += sense == Sense.MINIMIZE ? lower[output] : upper[output];
-    }
+    double bound = soundBound(p);
     int units = net.reluCount();
     int binaries = p.bounds().units().unstableCount();
     if (!s.hasSolution()) {
@@ -196,6 +213,95 @@ public final class NetworkOptimizer {
     return new Result(status, value, z, milp, bound, Math.abs(value - bound), units, binaries, boundNanos, s.nanos());
   }
 
+  /**
+   * The problem as a one-step MPC problem: the posed network's inputs are z (it reads no state), its
+   * outputs the original's (plus z_i on the diagonal when residual), and the cost is |y_i − ref| with ref
+   * beyond the sound bound of y_i over the box, i.e. {@code y_i − ref} (minimise) or {@code ref − y_i}
+   * (maximise) everywhere in the box.
+   */
+  private Result solveByReluPhases(Problem p) {
+    FoldedReluNetwork net = p.network();
+    int nx = net.stateDim();
+    int n0 = net.offset(0);
+    int k = net.reluLayerCount();
+    List<double[]> weights = new ArrayList<>();
+    List<double[]> biases = new ArrayList<>();
+    for (int l = 0; l < k; l++) {
+      weights.add(prependColumns(net.weights(l), net.units(l), net.offset(l), nx));
+      biases.add(net.biases(l));
+    }
+    int cols = net.offset(k);
+    double[] out = prependColumns(net.outputWeights(), nx, cols, nx);
+    if (net.residual()) {
+      for (int i = 0; i < nx; i++) {
+        out[i * (cols + nx) + nx + i] += 1.0;
+      }
+    }
+    List<String> zNames = new ArrayList<>();
+    for (int i = 0; i < n0; i++) {
+      zNames.add("z" + i);
+    }
+    FoldedReluNetwork posed = new FoldedReluNetwork(net.stateNames(), zNames, net.dt(), false, weights, biases, out,
+        net.outputBiases());
+    int i = p.output();
+    boolean min = p.sense() == Sense.MINIMIZE;
+    double bound = soundBound(p);
+    double ref = min ? bound - (1 + Math.abs(bound)) : bound + (1 + Math.abs(bound));
+    double[] reference = new double[nx];
+    reference[i] = ref;
+    double[] q = new double[nx];
+    q[i] = 1.0;
+    MpcProblem mpc = MpcProblem.builder(posed, 1).norm(MpcProblem.Norm.L1).stateReference(reference).stateWeights(q)
+        .terminalWeights(q).inputBounds(p.lower(), p.upper()).build();
+    MipPlanner planner = MipPlanner.builder(mpc).search(MipPlanner.Search.RELU_PHASES).timeLimit(timeLimit)
+        .tighteningBudget(tighteningBudget).deterministic(deterministic).build();
+    double[] centre = new double[n0];
+    for (int c = 0; c < n0; c++) {
+      centre[c] = 0.5 * (p.lower()[c] + p.upper()[c]);
+    }
+    Plan plan = planner.plan(new PlanRequest(new double[nx], mpc.constantWindow(reference), centre, null));
+    MipReport report = planner.lastReport();
+    long boundNanos = report.boundNanos();
+    long solveNanos = report.buildNanos() + report.solveNanos();
+    int units = net.reluCount();
+    int binaries = report.bounds().binariesTightened();
+    if (!plan.status().usable()) {
+      return new Result(Status.FAILED, Double.NaN, new double[0], Double.NaN, bound, Double.NaN, units, binaries,
+          boundNanos, solveNanos);
+    }
+    double[] z = plan.firstInput();
+    double[] f = new double[nx];
+    net.evaluate(z, f);
+    double value = f[i] + (net.residual() ? z[i] : 0.0);
+    // the search's own objective (MipPlanner validated the plan against the network already)
+    double j = Double.isFinite(report.solverObjective()) ? report.solverObjective() : plan.objective();
+    double milp = min ? ref + j : ref - j;
+    boolean proven = plan.status() == PlanStatus.OPTIMAL;
+    double proved = proven ? milp : bound;
+    return new Result(proven ? Status.OPTIMAL : Status.TIME_LIMIT, value, z, milp, proved, Math.abs(value - proved),
+        units, binaries, boundNanos, solveNanos);
+  }
+
+  /** The sound bound of the output over the box, in the optimisation's direction (residual included). */
+  private static double soundBound(Problem p) {
+    int i = p.output();
+    boolean min = p.sense() == Sense.MINIMIZE;
+    double b = min ? p.bounds().outputLower()[i] : p.bounds().outputUpper()[i];
+    if (p.network().residual()) {
+      b += min ? p.lower()[i] : p.upper()[i];
+    }
+    return b;
+  }
+
+  /** Row-major {@code rows × cols} with {@code extra} zero columns in front. */
+  private static double[] prependColumns(double[] w, int rows, int cols, int extra) {
+    double[] out = new double[rows * (cols + extra)];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(w, r * cols, out, r * (cols + extra) + extra, cols);
+    }
+    return out;
+  }
+
   private static List<String> names(FoldedReluNetwork net) {
     List<String> out = new ArrayList<>(net.stateNames());
     out.addAll(net.inputNames());
@@ -207,8 +313,15 @@ public final class NetworkOptimizer {
     private Duration timeLimit = Duration.ofSeconds(60);
     private Duration tighteningBudget = Duration.ofSeconds(2);
     private boolean deterministic;
+    private Search search = Search.RELU_PHASES;
 
     private Builder() {}
+
+    /** The search (default {@link Search#RELU_PHASES}, as the MPC planner's). */
+    public Builder search(Search s) {
+      this.search = java.util.Objects.requireNonNull(s, "search");
+      return this;
+    }
 
     /** Time limit of the MILP solve (default 60 s). */
     public Builder timeLimit(Duration d) {
