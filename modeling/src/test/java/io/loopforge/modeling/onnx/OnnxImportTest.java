@@ -256,6 +256,30 @@ class OnnxImportTest {
     assertEquals(0.5 * (y1 - 4) / Math.sqrt(1.0) - 1, out[1], 1e-15);
   }
 
+  /** Gemm's alpha and beta, a Constant's value_floats, Dropout in inference mode. */
+  @Test
+  void gemmScalesConstantsAndDropoutAreRead() {
+    ModelProto m = model(g -> g.setNode(0, g.getNode(0).toBuilder()
+            .addAttribute(AttributeProto.newBuilder().setName("alpha").setType(AttributeProto.AttributeType.FLOAT).setF(2))
+            .addAttribute(AttributeProto.newBuilder().setName("beta").setType(AttributeProto.AttributeType.FLOAT).setF(-1)))
+        .addNode(node("c", "Constant", "k").toBuilder().addAttribute(AttributeProto.newBuilder().setName("value_floats")
+            .setType(AttributeProto.AttributeType.FLOATS).addFloats(0.5f).addFloats(4)))
+        .addNode(node("drop", "Dropout", "h", "hd"))
+        .addNode(node("mul", "Mul", "k", "hd", "y"))
+        .setOutput(0, output("y", 2)), 13);
+    ReluNetwork net = OnnxImport.builder().states("a", "b").inputs("c").dt(1).build().parse(m.toByteArray(), "n.onnx");
+    double[] out = new double[2];
+    net.evaluate(new double[] {1, 2, 3}, out);
+    assertArrayEquals(new double[] {0.5 * (2 * 14 - 0.5), 4 * (2 * 32 + 0.5)}, out);
+  }
+
+  @Test
+  void dropoutInTrainingModeIsRefused() {
+    ModelingException e = refused(g -> g.addInitializer(floats("ratio", new long[0], 0.5))
+        .addNode(node("drop", "Dropout", "h", "ratio", "mode", "h2")).setOutput(0, output("h2", 2)));
+    assertMessage(e, "node 'drop' (op type Dropout) is not supported: its training_mode input is given");
+  }
+
   @Test
   void aReshapeToAnotherWidthIsRefused() {
     ModelingException e = refused(g -> g.addInitializer(TensorProto.newBuilder().setName("shape")
