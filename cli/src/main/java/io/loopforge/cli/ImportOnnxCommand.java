@@ -5,7 +5,10 @@ import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.onnx.OnnxImport;
 import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.registry.ModelFiles;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -61,7 +64,7 @@ final class ImportOnnxCommand implements Callable<Integer> {
   Path out;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     if (inputs != null && states == null) {
       throw new ParameterException(spec.commandLine(), "--inputs needs --states: give the state names too");
     }
@@ -80,10 +83,17 @@ final class ImportOnnxCommand implements Callable<Integer> {
     if (residual) {
       b.residual(true);
     }
-    ReluNetwork net = b.build().read(onnx);
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(onnx);
+    } catch (NoSuchFileException e) {
+      throw new CliException("cannot read ONNX file " + onnx + ": no such file; check the path");
+    }
+    ReluNetwork net = b.build().parse(bytes, onnx.toString());
     ModelFiles.write(Model.of(net), out);
     PrintWriter w = spec.commandLine().getOut();
-    w.println("read " + onnx + ": " + net.inputWidth() + " inputs " + concat(net.stateNames(), net.inputNames())
+    w.println("read " + onnx + " (" + OnnxImport.describe(bytes, onnx.toString()) + ")");
+    w.println("  " + net.inputWidth() + " inputs " + concat(net.stateNames(), net.inputNames())
         + " → hidden " + Arrays.toString(net.hiddenWidths()) + " → " + net.stateDim() + " outputs " + net.stateNames()
         + (net.residual() ? " (residual)" : "") + ", dt " + net.dt() + " s");
     w.println("  " + net.reluCount() + " ReLUs, " + net.count(NeuronKind.IDENTITY) + " identity neurons, "

@@ -65,6 +65,7 @@ class OnnxCommandsTest {
     Run a = runIn("import onnx @net.onnx --states x,v --inputs u --dt 0.02 --out @m.json");
     assertEquals(0, a.code(), a.err());
     assertTrue(a.out().contains("3 inputs [x, v, u] → hidden [16, 16] → 2 outputs [x, v]"), a.out());
+    assertTrue(a.out().contains("(pytorch 2.1.0, opset 17, 7 nodes, input 'input' → output 'output')"), a.out());
     Model m = ModelFiles.read(dir.resolve("m.json")).model();
     assertEquals(32, ((ReluNetwork) m.value()).reluCount());
 

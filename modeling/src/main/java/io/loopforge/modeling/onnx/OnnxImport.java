@@ -162,6 +162,37 @@ public final class OnnxImport {
     return b.output(out.a, out.c).build();
   }
 
+  /**
+   * What produced an ONNX model and its graph's ends, for a user to check what was read: e.g.
+   * {@code "pytorch 2.1.0, opset 17, input 'input' → output 'output'"}.
+   *
+   * @throws ModelingException when the bytes are not an ONNX model
+   */
+  public static String describe(byte[] bytes, String source) {
+    ModelProto model;
+    try {
+      model = ModelProto.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new ModelingException("ONNX file " + source + " is not an ONNX model (" + e.getMessage() + ")", e);
+    }
+    long opset = -1;
+    for (OperatorSetIdProto o : model.getOpsetImportList()) {
+      if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+        opset = o.getVersion();
+      }
+    }
+    GraphProto g = model.getGraph();
+    Set<String> initializers = new HashSet<>();
+    g.getInitializerList().forEach(t -> initializers.add(t.getName()));
+    List<String> ins = new ArrayList<>();
+    g.getInputList().stream().filter(v -> !initializers.contains(v.getName())).forEach(v -> ins.add("'" + v.getName() + "'"));
+    List<String> outs = new ArrayList<>();
+    g.getOutputList().forEach(v -> outs.add("'" + v.getName() + "'"));
+    String producer = (model.getProducerName() + " " + model.getProducerVersion()).strip();
+    return (producer.isEmpty() ? "unknown producer" : producer) + ", opset " + opset + ", " + g.getNodeCount()
+        + " nodes, input " + String.join(", ", ins) + " → output " + String.join(", ", outs);
+  }
+
   private static void checkOpset(ModelProto model, String where) {
     long opset = -1;
     for (OperatorSetIdProto o : model.getOpsetImportList()) {
