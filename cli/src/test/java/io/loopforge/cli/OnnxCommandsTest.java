@@ -45,6 +45,7 @@ class OnnxCommandsTest {
     ModelFiles.write(Model.of(AffinePolicy.builder(List.of("x"), List.of("u"), 0.1).gain(new double[][] {{1}})
         .build()), dir.resolve("policy.json"));
     Files.writeString(dir.resolve("junk.onnx"), "not an onnx file");
+    Files.createDirectories(dir.resolve("folder"));
   }
 
   private Run runIn(String line) {
@@ -154,9 +155,12 @@ class OnnxCommandsTest {
       "optimize --model @small.json --box 0:1 --minimize x --time-limit 0 --out @r.json|--time-limit must be a"
           + " positive number of seconds",
       "optimize --model @small.json --box 0:1 --minimize x --search gurobi --out @r.json|--search is 'gurobi'; give"
-          + " relu-phases or ojalgo"})
+          + " relu-phases or ojalgo",
+      "optimize --model @small.json --box 0:Infinity --minimize x --out @r.json|must be finite with LO ≤ HI",
+      "optimize --model @small.json --box 0:1 --minimize x --out @folder|--out " + "@folder is a folder",
+      "import onnx @net.onnx --states x,v --inputs u --dt 0.1 --out @folder|--out @folder is a folder"})
   void usageErrorsExitWithTwo(String lineAndMessage) {
-    String[] parts = lineAndMessage.split("\\|");
+    String[] parts = lineAndMessage.replace("@folder", dir.resolve("folder").toString()).split("\\|");
     Run r = runIn(parts[0]);
     assertEquals(2, r.code(), parts[0] + ": " + r.err());
     assertTrue(r.err().contains(parts[1]), parts[0] + ": " + r.err());
@@ -172,7 +176,9 @@ class OnnxCommandsTest {
       "import onnx @net.onnx --out @m.json|does not say which of its inputs are states",
       "export onnx --model @policy.json --out @n.onnx|ONNX export needs a ReLU network of the dynamics",
       "export onnx --model @none.json --out @n.onnx|no such file",
-      "optimize --model @policy.json --box 0:1,0:1 --minimize x --out @r.json|optimize needs a relu-network model file"})
+      "optimize --model @policy.json --box 0:1,0:1 --minimize x --out @r.json|optimize needs a relu-network model file",
+      "import onnx @net.onnx --states x,x --inputs u --dt 0.1 --out @m.json|state name 'x' is given twice",
+      "import onnx @net.onnx --states x,v --inputs x --dt 0.1 --out @m.json|state or input name 'x' is given twice"})
   void failuresExitWithOne(String lineAndMessage) {
     String[] parts = lineAndMessage.split("\\|");
     Run r = runIn(parts[0]);
