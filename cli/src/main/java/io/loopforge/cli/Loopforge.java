@@ -33,6 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
       DesignCommand.class,
       LoopCommand.class,
       MpcCommand.class,
+      ImportCommand.class,
+      ExportCommand.class,
+      OptimizeCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })
