@@ -30,8 +30,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Design a Gauss-Newton MPC on a learned model for the microcontroller.",
     description = {
-      "Design a model-predictive controller on a learned model (a sindy model file) and save it as an mpc",
-      "model file (\"type\": \"mpc\") that 'loopforge generate', 'firmware', 'hil --twin' and 'loop' take.",
+      "Design a model-predictive controller on a learned model (a sindy or relu-network model file) and save",
+      "it as an mpc model file (\"type\": \"mpc\") that 'loopforge generate', 'firmware', 'hil --twin' and",
+      "'loop' take.",
       "Each control step runs at most --iterations Gauss-Newton iterations on the tracking cost",
       "  1/2 sum (x_k - x_ref)' Q (x_k - x_ref) [Q_H at the end] + (u_k - u_ref)' R (u_k - u_ref)",
       "      + (u_k - u_{k-1})' R_rate (u_k - u_{k-1})",
@@ -48,7 +49,7 @@ import picocli.CommandLine.Spec;
 final class DesignMpcCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "MODEL.json", description = "Learned model (sindy).")
+  @Option(names = "--model", required = true, paramLabel = "MODEL.json", description = "Learned model (sindy or relu-network).")
   Path model;
 
   @Option(names = "--plant", paramLabel = "NAME", description = "Plant: input bounds and default reference.")

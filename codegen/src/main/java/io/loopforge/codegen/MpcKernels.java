@@ -1,6 +1,8 @@
 package io.loopforge.codegen;
 
 import io.loopforge.modeling.DynamicsModel;
+import io.loopforge.modeling.nn.FoldedReluNetwork;
+import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.policy.InputBounds;
 import io.loopforge.modeling.policy.MpcPolicy;
 import io.loopforge.modeling.sindy.SindyModel;
@@ -23,11 +25,13 @@ final class MpcKernels {
 
   static Kernel mpc(MpcPolicy p, CodegenOptions o) {
     DynamicsModel model = p.model();
-    if (!(model instanceof SindyModel)) {
-      throw new CodegenException("the generated MPC needs a SINDy model; a " + model.getClass().getSimpleName()
-          + " is not supported yet");
+    FoldedReluNetwork net = model instanceof ReluNetwork ? FoldedReluNetwork.fold((ReluNetwork) model)
+        : model instanceof FoldedReluNetwork ? (FoldedReluNetwork) model : null;
+    if (net == null && !(model instanceof SindyModel)) {
+      throw new CodegenException("the generated MPC needs a SINDy model or a ReLU network, not a "
+          + model.getClass().getSimpleName());
     }
-    SindyModel m = (SindyModel) model;
+    SindyModel m = net == null ? (SindyModel) model : null;
     InputBounds bounds = p.inputBounds();
     for (int c = 0; c < bounds.size(); c++) {
       if (Double.isInfinite(bounds.lower(c)) || Double.isInfinite(bounds.upper(c))) {
@@ -39,19 +43,24 @@ final class MpcKernels {
     int nu = p.inputDim();
     int h = p.horizon();
     int n = h * nu;
-    boolean continuous = !m.discreteTime();
-    Kernel k = new Kernel("on-device MPC (Gauss-Newton) on a SINDy model (" + (continuous ? "continuous" : "discrete")
-        + " time)");
+    boolean continuous = m != null && !m.discreteTime();
+    Kernel k = new Kernel("on-device MPC (Gauss-Newton) on " + (net != null ? "a folded ReLU network"
+        : "a SINDy model (" + (continuous ? "continuous" : "discrete") + " time)"));
     k.describe("min 1/2 sum_k (x_k - x_ref)' Q (x_k - x_ref) [Q_H at k = H] + (u_k - u_ref)' R (u_k - u_ref)"
         + " + (u_k - u_{k-1})' R_rate (u_k - u_{k-1})");
     k.describe("over u_0 .. u_{H-1} in the input box; horizon H = " + h + ", dt = " + p.dt() + " s; at most "
         + p.iterations() + " Gauss-Newton iteration(s) of at most " + p.qpIterations() + " box-QP step(s) each");
-    k.describe("model:");
-    for (String line : m.printLines()) {
-      k.describe("  " + line);
+    if (net != null) {
+      k.describe("model: " + net + ", " + net.reluCount() + " ReLUs; Jacobians from the activation pattern"
+          + " (slope 0 at a pre-activation of exactly 0)");
+    } else {
+      k.describe("model:");
+      for (String line : m.printLines()) {
+        k.describe("  " + line);
+      }
+      k.describe(continuous ? "stepped by " + m.substeps() + " RK4 substep(s), sensitivities through every stage"
+          : "discrete time: x[k+1] = Xi Theta(x[k], u[k])");
     }
-    k.describe(continuous ? "stepped by " + m.substeps() + " RK4 substep(s), sensitivities through every stage"
-        : "discrete time: x[k+1] = Xi Theta(x[k], u[k])");
     k.describe("input box: " + AffineKernels.describeBounds(bounds, p.inputNames()));
     k.define("NX", nx, "state dimension");
     k.define("NU", nu, "input dimension");
@@ -110,13 +119,17 @@ final class MpcKernels {
     k.workspaceField("status", "int", 0, "how the last step ended (STATUS_*)");
     k.workspaceField("iterations", "int", 0, "Gauss-Newton iterations the last step ran");
 
-    Kernel.Function f = SindyKernels.rhsFunction(k, m);
-    k.function(f);
-    k.function(SindyKernels.jacobianFunction(k, m));
-    if (continuous) {
-      k.function(sensMul());
+    if (net != null) {
+      k.define("NV", net.offset(net.reluLayerCount()), "network values: inputs [x; u] and every ReLU unit");
+      k.function(networkStep(k, net, nx, nu));
+    } else {
+      k.function(SindyKernels.rhsFunction(k, m));
+      k.function(SindyKernels.jacobianFunction(k, m));
+      if (continuous) {
+        k.function(sensMul());
+      }
+      k.function(modelStep(m, nx, nu));
     }
-    k.function(modelStep(m, nx, nu));
     k.function(linearise(nx, nu));
     k.function(ldlSolve());
     k.function(qp());
@@ -245,6 +258,78 @@ final class MpcKernels {
               t.open("for (int i = 0; i < " + n + "; i++) {").line("x_next[i] = mc[i];").close();
               copyJacobian(d, t, "ms");
             });
+  }
+
+  /**
+   * One step of a folded ReLU network with its Jacobians: the growing vector v = [x; u; h_0; …] and, row by
+   * row, its derivative dv/dz (z = [x, u]); a unit's derivative row is its weights times the rows before it
+   * when its pre-activation is positive, else 0.
+   */
+  private static Kernel.Function networkStep(Kernel k, FoldedReluNetwork net, int nx, int nu) {
+    int nz = nx + nu;
+    int layers = net.reluLayerCount();
+    int nv = net.offset(layers);
+    for (int l = 0; l < layers; l++) {
+      k.floats("W" + l, NetworkKernels.toFloats(net.weights(l), "layer " + l + " weight"), "ReLU layer " + l + " weights, "
+          + net.units(l) + " x " + net.offset(l) + " row-major over v[0 .. " + net.offset(l) + ")");
+      k.floats("B" + l, NetworkKernels.toFloats(net.biases(l), "layer " + l + " bias"), "ReLU layer " + l + " biases");
+    }
+    k.floats("WOUT", NetworkKernels.toFloats(net.outputWeights(), "output weight"), "output weights, " + nx + " x " + nv
+        + " row-major over v");
+    k.floats("BOUT", NetworkKernels.toFloats(net.outputBiases(), "output bias"), "output biases");
+    List<Kernel.Param> params = List.of(new Kernel.Param(Kernel.ParamType.IN_FLOATS, "x"),
+        new Kernel.Param(Kernel.ParamType.IN_FLOATS, "u"), new Kernel.Param(Kernel.ParamType.OUT_FLOATS, "x_next"),
+        new Kernel.Param(Kernel.ParamType.OUT_FLOATS, "a"), new Kernel.Param(Kernel.ParamType.OUT_FLOATS, "b"));
+    return new Kernel.Function("model_step", "void", false,
+        List.of("One network step x_next = f(x, u)" + (net.residual() ? " + x" : "") + " with its exact Jacobians",
+            "a = d x_next / dx (NX x NX) and b = d x_next / du (NX x NU), row-major, from the activation pattern."),
+        params, List.of(new Kernel.Scratch("nv", nv), new Kernel.Scratch("dv", nv * nz)), (d, t) -> {
+          String snx = d.d("NX");
+          String snz = d.d("NZ");
+          t.open("for (int i = 0; i < " + snx + "; i++) {").line("nv[i] = x[i];").close();
+          t.open("for (int c = 0; c < " + d.d("NU") + "; c++) {").line("nv[" + snx + " + c] = u[c];").close();
+          t.open("for (int e = 0; e < " + snz + " * " + snz + "; e++) {");
+          t.line("dv[e] = e / " + snz + " == e % " + snz + " ? 1.0f : 0.0f;");
+          t.close();
+          for (int l = 0; l < layers; l++) {
+            int cols = net.offset(l);
+            String w = d.k("W" + l);
+            t.open("for (int j = 0; j < " + net.units(l) + "; j++) {");
+            t.line("float s = " + d.k("B" + l) + "[j];");
+            t.open("for (int c = 0; c < " + cols + "; c++) {").line("s = s + " + w + "[j * " + cols + " + c] * nv[c];")
+                .close();
+            t.line("int row = " + cols + " + j;");
+            t.open("if (s > 0.0f) {");
+            t.line("nv[row] = s;");
+            t.open("for (int q = 0; q < " + snz + "; q++) {");
+            t.line("float g = 0.0f;");
+            t.open("for (int c = 0; c < " + cols + "; c++) {").line("g = g + " + w + "[j * " + cols + " + c] * dv[c * "
+                + snz + " + q];").close();
+            t.line("dv[row * " + snz + " + q] = g;");
+            t.close();
+            t.closeOpen("else {");
+            t.line("nv[row] = 0.0f;");
+            t.open("for (int q = 0; q < " + snz + "; q++) {").line("dv[row * " + snz + " + q] = 0.0f;").close();
+            t.close();
+            t.close();
+          }
+          String wo = d.k("WOUT");
+          t.open("for (int i = 0; i < " + snx + "; i++) {");
+          t.line("float s = " + d.k("BOUT") + "[i];");
+          t.open("for (int c = 0; c < " + nv + "; c++) {").line("s = s + " + wo + "[i * " + nv + " + c] * nv[c];").close();
+          t.line("x_next[i] = " + (net.residual() ? "x[i] + s;" : "s;"));
+          t.open("for (int q = 0; q < " + snz + "; q++) {");
+          t.line("float g = 0.0f;");
+          t.open("for (int c = 0; c < " + nv + "; c++) {").line("g = g + " + wo + "[i * " + nv + " + c] * dv[c * " + snz
+              + " + q];").close();
+          t.open("if (q < " + snx + ") {");
+          t.line("a[i * " + snx + " + q] = " + (net.residual() ? "q == i ? g + 1.0f : g;" : "g;"));
+          t.closeOpen("else {");
+          t.line("b[i * " + d.d("NU") + " + q - " + snx + "] = g;");
+          t.close();
+          t.close();
+          t.close();
+        });
   }
 
   private static void copyJacobian(Dialect d, CodeText t, String from) {

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.loopforge.modeling.DynamicsModel;
 import io.loopforge.modeling.excitation.Excitation;
 import io.loopforge.modeling.excitation.ExcitationKind;
+import io.loopforge.modeling.nn.FoldedReluNetwork;
+import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.plant.Pendulum;
 import io.loopforge.modeling.plant.Plant;
 import io.loopforge.modeling.plant.PlantSimulator;
@@ -68,16 +71,90 @@ class MpcAgreementTest {
 
   @Test
   void cAndJavaTwinAgreeBitForBitInClosedLoop() throws Throwable {
-    closedLoopAgreement(pendulumModel(false), "rk4");
+    SindyModel model = pendulumModel(false);
+    closedLoopAgreement(model, pendulumMpc(model), "rk4", 3f, new float[] {0.3f, 0f});
   }
 
   @Test
   void discreteTimeModelsAgreeToo() throws Throwable {
-    closedLoopAgreement(pendulumModel(true), "discrete");
+    SindyModel model = pendulumModel(true);
+    closedLoopAgreement(model, pendulumMpc(model), "discrete", 3f, new float[] {0.3f, 0f});
   }
 
-  private void closedLoopAgreement(SindyModel model, String sub) throws Throwable {
-    MpcPolicy policy = pendulumMpc(model);
+  /** A ReLU network of the mass-spring-damper (folded), the force limited to ±2 N against up to 3 N of spring force. */
+  @Test
+  void reluNetworkModelsAgreeToo() throws Throwable {
+    FoldedReluNetwork model = massSpringDamper(0.1, 12, 0.002, 5);
+    MpcPolicy policy = MpcPolicy.builder(model).horizon(10).iterations(3).stateWeights(10, 1).inputWeights(0.01)
+        .inputBounds(InputBounds.of(new double[] {-2}, new double[] {2})).build();
+    closedLoopAgreement(model, policy, "relu", 2f, new float[] {0.2f, 0f});
+  }
+
+  /** A random dense network with identity and removed neurons, folded by the generator: C and twin agree. */
+  @Test
+  void denseNetworksAreFoldedAndAgree() throws Throwable {
+    ReluNetwork net = RandomModels.network(new SplittableRandom(9), 2, 1, 8, 8);
+    MpcPolicy policy = MpcPolicy.builder(net).horizon(6).iterations(2).inputWeights(0.1)
+        .inputBounds(InputBounds.of(new double[] {-0.5}, new double[] {0.5})).build();
+    GeneratedCode code = CodeGenerator.generate(Model.of(policy), CodegenOptions.builder("pmpc").javaPackage("twins")
+        .build());
+    SplittableRandom rnd = new SplittableRandom(4);
+    List<float[]> records = new ArrayList<>();
+    for (int k = 0; k < 200; k++) {
+      records.add(new float[] {k % 50 == 0 ? 1f : 0f, (float) rnd.nextDouble(-1, 1), (float) rnd.nextDouble(-1, 1),
+          (float) rnd.nextDouble(-0.5, 0.5), 0f});
+    }
+    compare(code, records, "dense");
+  }
+
+  /** Exact zero-order hold of m = 1 kg, k = 2 N/m, c = 0.5 N·s/m on the skip path plus small ReLU terms. */
+  static FoldedReluNetwork massSpringDamper(double dt, int relus, double perturbation, long seed) {
+    double[][] a = {{0, 1}, {-2, -0.5}};
+    double[] bc = {0, 1};
+    double[][] ad = {{1, 0}, {0, 1}};
+    double[] bd = new double[2];
+    double[][] term = {{1, 0}, {0, 1}};
+    for (int k = 1; k < 30; k++) {
+      for (int i = 0; i < 2; i++) {
+        bd[i] += (term[i][0] * bc[0] + term[i][1] * bc[1]) * dt / k;
+      }
+      double[][] next = new double[2][2];
+      for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+          next[i][j] = (term[i][0] * a[0][j] + term[i][1] * a[1][j]) * dt / k;
+        }
+      }
+      term = next;
+      for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+          ad[i][j] += term[i][j];
+        }
+      }
+    }
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[] w0 = new double[relus * 3];
+    double[] b0 = new double[relus];
+    for (int j = 0; j < relus; j++) {
+      for (int c = 0; c < 3; c++) {
+        w0[j * 3 + c] = rng.nextDouble(-1, 1);
+      }
+      b0[j] = rng.nextDouble(-0.5, 0.5);
+    }
+    double[] out = new double[2 * (3 + relus)];
+    for (int i = 0; i < 2; i++) {
+      out[i * (3 + relus)] = ad[i][0];
+      out[i * (3 + relus) + 1] = ad[i][1];
+      out[i * (3 + relus) + 2] = bd[i];
+      for (int j = 0; j < relus; j++) {
+        out[i * (3 + relus) + 3 + j] = perturbation * rng.nextDouble(-1, 1);
+      }
+    }
+    return new FoldedReluNetwork(List.of("position", "velocity"), List.of("force"), dt, false, List.of(w0),
+        List.of(b0), out, new double[2]);
+  }
+
+  private void closedLoopAgreement(DynamicsModel model, MpcPolicy policy, String sub, float limit, float[] lastRef)
+      throws Throwable {
     GeneratedCode code = CodeGenerator.generate(Model.of(policy), CodegenOptions.builder("pmpc")
         .javaPackage("twins").build());
     assertTrue(code.contract().orElseThrow().stateful());
@@ -101,8 +178,8 @@ class MpcAgreementTest {
     int converged = 0;
     for (int ep = 0; ep < EPISODES; ep++) {
       assertEquals(0, (int) init.invokeExact());
-      double[] x = {rnd.nextDouble(-0.8, 0.8), rnd.nextDouble(-0.5, 0.5)};
-      float[] ref = {ep == 3 ? 0.3f : 0f, 0f};
+      double[] x = {(rnd.nextBoolean() ? 1 : -1) * rnd.nextDouble(0.6, 1.5), rnd.nextDouble(-0.5, 0.5)};
+      float[] ref = ep == EPISODES - 1 ? lastRef : new float[] {0f, 0f};
       for (int k = 0; k < STEPS; k++) {
         float[] xf = {(float) x[0], (float) x[1]};
         float[] u = new float[1];
@@ -112,8 +189,8 @@ class MpcAgreementTest {
         records.add(new float[] {k == 0 ? 1f : 0f, xf[0], xf[1], ref[0], ref[1]});
         javaOut.add(new float[] {Float.intBitsToFloat(rc), u[0], Float.intBitsToFloat(st), Float.intBitsToFloat(its)});
         assertEquals(0, rc);
-        assertTrue(u[0] >= -3f && u[0] <= 3f, "episode " + ep + " step " + k + ": " + u[0]);
-        saturated += Math.abs(u[0]) == 3f ? 1 : 0;
+        assertTrue(u[0] >= -limit && u[0] <= limit, "episode " + ep + " step " + k + ": " + u[0]);
+        saturated += Math.abs(u[0]) == limit ? 1 : 0;
         converged += st == MpcKernels.STATUS_CONVERGED ? 1 : 0;
         assertTrue(st != MpcKernels.STATUS_FAILED, "episode " + ep + " step " + k);
         x = model.step(x, new double[] {u[0]});
@@ -124,6 +201,10 @@ class MpcAgreementTest {
     assertTrue(converged >= EPISODES * STEPS / 2, "converged at " + converged + " steps");
 
     List<float[]> cOut = runC(code, records, dir.resolve(sub).resolve("c"));
+    assertSame(javaOut, cOut);
+  }
+
+  private static void assertSame(List<float[]> javaOut, List<float[]> cOut) {
     assertEquals(javaOut.size(), cOut.size());
     for (int r = 0; r < javaOut.size(); r++) {
       float[] j = javaOut.get(r);
@@ -180,6 +261,33 @@ class MpcAgreementTest {
         () -> CodeGenerator.generate(Model.of(policy), CodegenOptions.builder("bad").build()));
     assertEquals("the generated MPC needs finite input bounds; input torque has [-Infinity, Infinity] (design it"
         + " with a plant or give the bounds)", e.getMessage());
+  }
+
+  /** Runs the records through the twin (init where flagged) and the C, and asserts the same bits. */
+  private void compare(GeneratedCode code, List<float[]> records, String sub) throws Throwable {
+    ClassLoader loader = TwinCompiler.compile(List.of(code), dir.resolve(sub).resolve("java"));
+    Class<?> c = loader.loadClass("twins.Pmpc");
+    Object twin = c.getConstructor().newInstance();
+    MethodHandle control = MethodHandles.publicLookup().findVirtual(c, "control",
+        MethodType.methodType(int.class, float[].class, float[].class, float[].class)).bindTo(twin);
+    MethodHandle init = MethodHandles.publicLookup().findVirtual(c, "init", MethodType.methodType(int.class))
+        .bindTo(twin);
+    MethodHandle status = MethodHandles.publicLookup().findVirtual(c, "status", MethodType.methodType(int.class))
+        .bindTo(twin);
+    MethodHandle iterations = MethodHandles.publicLookup().findVirtual(c, "iterations",
+        MethodType.methodType(int.class)).bindTo(twin);
+    List<float[]> javaOut = new ArrayList<>();
+    for (float[] r : records) {
+      if (r[0] == 1f) {
+        assertEquals(0, (int) init.invokeExact());
+      }
+      float[] u = new float[1];
+      int rc = (int) control.invokeExact(new float[] {r[1], r[2]}, new float[] {r[3], r[4]}, u);
+      int st = (int) status.invokeExact();
+      int its = (int) iterations.invokeExact();
+      javaOut.add(new float[] {Float.intBitsToFloat(rc), u[0], Float.intBitsToFloat(st), Float.intBitsToFloat(its)});
+    }
+    assertSame(javaOut, runC(code, records, dir.resolve(sub).resolve("c")));
   }
 
   /** Compiles the C with a replay harness: per record, init when flagged, then control; rc, u, status, iterations. */
