@@ -283,14 +283,13 @@ final class MpcKernels {
     return new Kernel.Function("model_step", "void", false,
         List.of("One network step x_next = f(x, u)" + (net.residual() ? " + x" : "") + " with its exact Jacobians",
             "a = d x_next / dx (NX x NX) and b = d x_next / du (NX x NU), row-major, from the activation pattern."),
-        params, List.of(new Kernel.Scratch("nv", nv), new Kernel.Scratch("dv", nv * nz)), (d, t) -> {
+        params, List.of(new Kernel.Scratch("nv", nv), new Kernel.Scratch("dv", nv * nz), new Kernel.Scratch("go", nz)),
+        (d, t) -> {
           String snx = d.d("NX");
           String snz = d.d("NZ");
           t.open("for (int i = 0; i < " + snx + "; i++) {").line("nv[i] = x[i];").close();
           t.open("for (int c = 0; c < " + d.d("NU") + "; c++) {").line("nv[" + snx + " + c] = u[c];").close();
-          t.open("for (int e = 0; e < " + snz + " * " + snz + "; e++) {");
-          t.line("dv[e] = e / " + snz + " == e % " + snz + " ? 1.0f : 0.0f;");
-          t.close();
+          // rows 0 .. NZ-1 of dv, d[x; u]/dz, are the identity: the weights on [x; u] start each sum
           for (int l = 0; l < layers; l++) {
             int cols = net.offset(l);
             String w = d.k("W" + l);
@@ -301,15 +300,21 @@ final class MpcKernels {
             t.line("int row = " + cols + " + j;");
             t.open("if (s > 0.0f) {");
             t.line("nv[row] = s;");
-            t.open("for (int q = 0; q < " + snz + "; q++) {");
-            t.line("float g = 0.0f;");
-            t.open("for (int c = 0; c < " + cols + "; c++) {").line("g = g + " + w + "[j * " + cols + " + c] * dv[c * "
-                + snz + " + q];").close();
-            t.line("dv[row * " + snz + " + q] = g;");
-            t.close();
+            t.open("for (int q = 0; q < " + snz + "; q++) {").line("dv[row * " + snz + " + q] = " + w + "[j * " + cols
+                + " + q];").close();
+            if (cols > nz) {
+              // an inactive unit's row is zero: skipped, not stored
+              t.open("for (int c = " + snz + "; c < " + cols + "; c++) {");
+              t.open("if (nv[c] > 0.0f) {");
+              t.line("float wc = " + w + "[j * " + cols + " + c];");
+              t.open("for (int q = 0; q < " + snz + "; q++) {");
+              t.line("dv[row * " + snz + " + q] = dv[row * " + snz + " + q] + wc * dv[c * " + snz + " + q];");
+              t.close();
+              t.close();
+              t.close();
+            }
             t.closeOpen("else {");
             t.line("nv[row] = 0.0f;");
-            t.open("for (int q = 0; q < " + snz + "; q++) {").line("dv[row * " + snz + " + q] = 0.0f;").close();
             t.close();
             t.close();
           }
@@ -318,16 +323,21 @@ final class MpcKernels {
           t.line("float s = " + d.k("BOUT") + "[i];");
           t.open("for (int c = 0; c < " + nv + "; c++) {").line("s = s + " + wo + "[i * " + nv + " + c] * nv[c];").close();
           t.line("x_next[i] = " + (net.residual() ? "x[i] + s;" : "s;"));
-          t.open("for (int q = 0; q < " + snz + "; q++) {");
-          t.line("float g = 0.0f;");
-          t.open("for (int c = 0; c < " + nv + "; c++) {").line("g = g + " + wo + "[i * " + nv + " + c] * dv[c * " + snz
-              + " + q];").close();
-          t.open("if (q < " + snx + ") {");
-          t.line("a[i * " + snx + " + q] = " + (net.residual() ? "q == i ? g + 1.0f : g;" : "g;"));
-          t.closeOpen("else {");
-          t.line("b[i * " + d.d("NU") + " + q - " + snx + "] = g;");
+          t.open("for (int q = 0; q < " + snz + "; q++) {").line("go[q] = " + wo + "[i * " + nv + " + q];").close();
+          if (nv > nz) {
+            t.open("for (int c = " + snz + "; c < " + nv + "; c++) {");
+            t.open("if (nv[c] > 0.0f) {");
+            t.line("float wc = " + wo + "[i * " + nv + " + c];");
+            t.open("for (int q = 0; q < " + snz + "; q++) {").line("go[q] = go[q] + wc * dv[c * " + snz + " + q];")
+                .close();
+            t.close();
+            t.close();
+          }
+          t.open("for (int q = 0; q < " + snx + "; q++) {");
+          t.line("a[i * " + snx + " + q] = " + (net.residual() ? "q == i ? go[q] + 1.0f : go[q];" : "go[q];"));
           t.close();
-          t.close();
+          t.open("for (int c = 0; c < " + d.d("NU") + "; c++) {").line("b[i * " + d.d("NU") + " + c] = go[" + snx
+              + " + c];").close();
           t.close();
         });
   }
