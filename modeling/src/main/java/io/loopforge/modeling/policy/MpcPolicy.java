@@ -41,6 +41,10 @@ public final class MpcPolicy {
     this.model = b.model;
     int nx = model.stateDim();
     int nu = model.inputDim();
+    if (nu == 0) {
+      throw new IllegalArgumentException("the model has no input (states " + model.stateNames() + "): an MPC needs"
+          + " at least one input to plan");
+    }
     if (b.horizon <= 0) {
       throw new IllegalArgumentException("the horizon must be at least 1 step, got " + b.horizon);
     }

@@ -73,6 +73,39 @@ class MpcPolicyTest {
     assertMessage("the reference state (x-ref) holds a non-finite value (NaN)", b -> b.referenceState(Double.NaN, 0));
   }
 
+  @Test
+  void aModelWithoutInputsIsRefused() {
+    DynamicsModel autonomous = new DynamicsModel() {
+      @Override
+      public List<String> stateNames() {
+        return List.of("x");
+      }
+
+      @Override
+      public List<String> inputNames() {
+        return List.of();
+      }
+
+      @Override
+      public double dt() {
+        return 0.1;
+      }
+
+      @Override
+      public void step(double[] x, double[] u, double[] next) {
+        next[0] = 0.9 * x[0];
+      }
+
+      @Override
+      public void jacobian(double[] x, double[] u, double[][] a, double[][] b) {
+        a[0][0] = 0.9;
+      }
+    };
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MpcPolicy.builder(autonomous).build());
+    assertEquals("the model has no input (states [x]): an MPC needs at least one input to plan", e.getMessage());
+  }
+
   private static void assertMessage(String expected, UnaryOperator<MpcPolicy.Builder> settings) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> settings.apply(MpcPolicy.builder(MODEL)).build());
