@@ -309,15 +309,12 @@ public final class PendulumMpc {
    * out = Jx s + [0 Ju]: d f / d (x0, u) from jz = d f / d z and s = d x / d (x0, u), NX x NZ each.
    */
   private static void sens_mul(float[] jz, float[] s, float[] out) {
-    for (int i = 0; i < NX; i++) {
-      for (int j = 0; j < NZ; j++) {
-        float v = j >= NX ? jz[i * NZ + j] : 0.0f;
-        for (int l = 0; l < NX; l++) {
-          v = v + jz[i * NZ + l] * s[l * NZ + j];
-        }
-        out[i * NZ + j] = v;
-      }
-    }
+    out[0] = 0.0f + jz[0] * s[0] + jz[1] * s[3];
+    out[1] = 0.0f + jz[0] * s[1] + jz[1] * s[4];
+    out[2] = jz[2] + jz[0] * s[2] + jz[1] * s[5];
+    out[3] = 0.0f + jz[3] * s[0] + jz[4] * s[3];
+    out[4] = 0.0f + jz[3] * s[1] + jz[4] * s[4];
+    out[5] = jz[5] + jz[3] * s[2] + jz[4] * s[5];
   }
 
   /**

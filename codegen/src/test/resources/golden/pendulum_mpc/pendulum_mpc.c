@@ -123,15 +123,12 @@ static void pendulum_mpc_jac(const float *x, const float *u, float *jz)
 /* out = Jx s + [0 Ju]: d f / d (x0, u) from jz = d f / d z and s = d x / d (x0, u), NX x NZ each. */
 static void pendulum_mpc_sens_mul(const float *jz, const float *s, float *out)
 {
-  for (int i = 0; i < PENDULUM_MPC_NX; i++) {
-    for (int j = 0; j < PENDULUM_MPC_NZ; j++) {
-      float v = j >= PENDULUM_MPC_NX ? jz[i * PENDULUM_MPC_NZ + j] : 0.0f;
-      for (int l = 0; l < PENDULUM_MPC_NX; l++) {
-        v = v + jz[i * PENDULUM_MPC_NZ + l] * s[l * PENDULUM_MPC_NZ + j];
-      }
-      out[i * PENDULUM_MPC_NZ + j] = v;
-    }
-  }
+  out[0] = 0.0f + jz[0] * s[0] + jz[1] * s[3];
+  out[1] = 0.0f + jz[0] * s[1] + jz[1] * s[4];
+  out[2] = jz[2] + jz[0] * s[2] + jz[1] * s[5];
+  out[3] = 0.0f + jz[3] * s[0] + jz[4] * s[3];
+  out[4] = 0.0f + jz[3] * s[1] + jz[4] * s[4];
+  out[5] = jz[5] + jz[3] * s[2] + jz[4] * s[5];
 }
 
 /* One model step x_next = F(x, u) with its exact Jacobians a = dF/dx (NX x NX) and

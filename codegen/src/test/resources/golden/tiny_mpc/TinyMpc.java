@@ -7,7 +7,7 @@
 // Float semantics: IEEE-754 binary32, round to nearest, no fused multiply-add; each sum in the
 // order of the Java twin golden.TinyMpc, which gives bit-identical results.
 // C11, no malloc, no global mutable state (re-entrant); weights are static const (flash);
-// scratch lives on the stack (152 bytes at most).
+// scratch lives on the stack (140 bytes at most).
 package golden;
 
 /**
@@ -230,8 +230,6 @@ public final class TinyMpc {
 
   private final float[] dv = new float[18];
 
-  private final float[] go = new float[3];
-
   private final float[] lx = new float[2];
 
   private final float[] lu = new float[1];
@@ -279,9 +277,12 @@ public final class TinyMpc {
       int row = 3 + j;
       if (s > 0.0f) {
         nv[row] = s;
-        for (int q = 0; q < NZ; q++) {
-          dv[row * NZ + q] = W0[j * 3 + q];
-        }
+        float g0 = W0[j * 3 + 0];
+        float g1 = W0[j * 3 + 1];
+        float g2 = W0[j * 3 + 2];
+        dv[row * NZ + 0] = g0;
+        dv[row * NZ + 1] = g1;
+        dv[row * NZ + 2] = g2;
       } else {
         nv[row] = 0.0f;
       }
@@ -292,23 +293,21 @@ public final class TinyMpc {
         s = s + WOUT[i * 6 + c] * nv[c];
       }
       x_next[i] = x[i] + s;
-      for (int q = 0; q < NZ; q++) {
-        go[q] = WOUT[i * 6 + q];
-      }
+      float g0 = WOUT[i * 6 + 0];
+      float g1 = WOUT[i * 6 + 1];
+      float g2 = WOUT[i * 6 + 2];
       for (int c = NZ; c < 6; c++) {
         if (nv[c] > 0.0f) {
           float wc = WOUT[i * 6 + c];
-          for (int q = 0; q < NZ; q++) {
-            go[q] = go[q] + wc * dv[c * NZ + q];
-          }
+          int rc = c * NZ;
+          g0 = g0 + wc * dv[rc + 0];
+          g1 = g1 + wc * dv[rc + 1];
+          g2 = g2 + wc * dv[rc + 2];
         }
       }
-      for (int q = 0; q < NX; q++) {
-        a[i * NX + q] = q == i ? go[q] + 1.0f : go[q];
-      }
-      for (int c = 0; c < NU; c++) {
-        b[i * NU + c] = go[NX + c];
-      }
+      a[i * NX + 0] = i == 0 ? g0 + 1.0f : g0;
+      a[i * NX + 1] = i == 1 ? g1 + 1.0f : g1;
+      b[i * NU + 0] = g2;
     }
   }
 

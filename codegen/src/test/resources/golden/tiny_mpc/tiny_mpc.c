@@ -8,7 +8,7 @@
  * Float semantics: IEEE-754 binary32, round to nearest, no fused multiply-add; each sum in the
  * order of the Java twin golden.TinyMpc, which gives bit-identical results.
  * C11, no malloc, no global mutable state (re-entrant); weights are static const (flash);
- * scratch lives on the stack (152 bytes at most).
+ * scratch lives on the stack (140 bytes at most).
  */
 #include "tiny_mpc.h"
 
@@ -97,7 +97,6 @@ static void tiny_mpc_model_step(const float *x, const float *u, float *x_next, f
 {
   float nv[6];
   float dv[18];
-  float go[3];
   for (int i = 0; i < TINY_MPC_NX; i++) {
     nv[i] = x[i];
   }
@@ -112,9 +111,12 @@ static void tiny_mpc_model_step(const float *x, const float *u, float *x_next, f
     int row = 3 + j;
     if (s > 0.0f) {
       nv[row] = s;
-      for (int q = 0; q < TINY_MPC_NZ; q++) {
-        dv[row * TINY_MPC_NZ + q] = TINY_MPC_W0[j * 3 + q];
-      }
+      float g0 = TINY_MPC_W0[j * 3 + 0];
+      float g1 = TINY_MPC_W0[j * 3 + 1];
+      float g2 = TINY_MPC_W0[j * 3 + 2];
+      dv[row * TINY_MPC_NZ + 0] = g0;
+      dv[row * TINY_MPC_NZ + 1] = g1;
+      dv[row * TINY_MPC_NZ + 2] = g2;
     } else {
       nv[row] = 0.0f;
     }
@@ -125,23 +127,21 @@ static void tiny_mpc_model_step(const float *x, const float *u, float *x_next, f
       s = s + TINY_MPC_WOUT[i * 6 + c] * nv[c];
     }
     x_next[i] = x[i] + s;
-    for (int q = 0; q < TINY_MPC_NZ; q++) {
-      go[q] = TINY_MPC_WOUT[i * 6 + q];
-    }
+    float g0 = TINY_MPC_WOUT[i * 6 + 0];
+    float g1 = TINY_MPC_WOUT[i * 6 + 1];
+    float g2 = TINY_MPC_WOUT[i * 6 + 2];
     for (int c = TINY_MPC_NZ; c < 6; c++) {
       if (nv[c] > 0.0f) {
         float wc = TINY_MPC_WOUT[i * 6 + c];
-        for (int q = 0; q < TINY_MPC_NZ; q++) {
-          go[q] = go[q] + wc * dv[c * TINY_MPC_NZ + q];
-        }
+        int rc = c * TINY_MPC_NZ;
+        g0 = g0 + wc * dv[rc + 0];
+        g1 = g1 + wc * dv[rc + 1];
+        g2 = g2 + wc * dv[rc + 2];
       }
     }
-    for (int q = 0; q < TINY_MPC_NX; q++) {
-      a[i * TINY_MPC_NX + q] = q == i ? go[q] + 1.0f : go[q];
-    }
-    for (int c = 0; c < TINY_MPC_NU; c++) {
-      b[i * TINY_MPC_NU + c] = go[TINY_MPC_NX + c];
-    }
+    a[i * TINY_MPC_NX + 0] = i == 0 ? g0 + 1.0f : g0;
+    a[i * TINY_MPC_NX + 1] = i == 1 ? g1 + 1.0f : g1;
+    b[i * TINY_MPC_NU + 0] = g2;
   }
 }
 

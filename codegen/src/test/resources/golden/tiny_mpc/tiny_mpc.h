@@ -8,7 +8,7 @@
  * Float semantics: IEEE-754 binary32, round to nearest, no fused multiply-add; each sum in the
  * order of the Java twin golden.TinyMpc, which gives bit-identical results.
  * C11, no malloc, no global mutable state (re-entrant); weights are static const (flash);
- * scratch lives on the stack (152 bytes at most).
+ * scratch lives on the stack (140 bytes at most).
  */
 #ifndef TINY_MPC_H
 #define TINY_MPC_H

@@ -126,7 +126,7 @@ final class MpcKernels {
       k.function(SindyKernels.rhsFunction(k, m));
       k.function(SindyKernels.jacobianFunction(k, m));
       if (continuous) {
-        k.function(sensMul());
+        k.function(sensMul(nx, nx + nu));
       }
       k.function(modelStep(m, nx, nu));
     }
@@ -179,23 +179,24 @@ final class MpcKernels {
     return d.fn(fn) + "(" + (args.isEmpty() ? (d.isC() ? "ws" : "") : d.wsArg() + args) + ")";
   }
 
-  /** {@code out = jz · [s; 0 I]}: the sensitivity of f along the sensitivity s of the state (NX × NZ each). */
-  private static Kernel.Function sensMul() {
+  /**
+   * {@code out = jz · [s; 0 I]}: the sensitivity of f along the sensitivity s of the state (NX × NZ each),
+   * unrolled (the sizes are a few).
+   */
+  private static Kernel.Function sensMul(int nx, int nz) {
     return new Kernel.Function("sens_mul", "void", false,
         List.of("out = Jx s + [0 Ju]: d f / d (x0, u) from jz = d f / d z and s = d x / d (x0, u), NX x NZ each."),
         List.of(new Kernel.Param(Kernel.ParamType.IN_FLOATS, "jz"), new Kernel.Param(Kernel.ParamType.IN_FLOATS, "s"),
             new Kernel.Param(Kernel.ParamType.OUT_FLOATS, "out")), List.of(), (d, t) -> {
-              String nx = d.d("NX");
-              String nz = d.d("NZ");
-              t.open("for (int i = 0; i < " + nx + "; i++) {");
-              t.open("for (int j = 0; j < " + nz + "; j++) {");
-              t.line("float v = j >= " + nx + " ? jz[i * " + nz + " + j] : 0.0f;");
-              t.open("for (int l = 0; l < " + nx + "; l++) {");
-              t.line("v = v + jz[i * " + nz + " + l] * s[l * " + nz + " + j];");
-              t.close();
-              t.line("out[i * " + nz + " + j] = v;");
-              t.close();
-              t.close();
+              for (int i = 0; i < nx; i++) {
+                for (int j = 0; j < nz; j++) {
+                  StringBuilder e = new StringBuilder(j >= nx ? "jz[" + (i * nz + j) + "]" : "0.0f");
+                  for (int l = 0; l < nx; l++) {
+                    e.append(" + jz[").append(i * nz + l).append("] * s[").append(l * nz + j).append(']');
+                  }
+                  t.line("out[" + (i * nz + j) + "] = " + e + ";");
+                }
+              }
             });
   }
 
@@ -283,7 +284,7 @@ final class MpcKernels {
     return new Kernel.Function("model_step", "void", false,
         List.of("One network step x_next = f(x, u)" + (net.residual() ? " + x" : "") + " with its exact Jacobians",
             "a = d x_next / dx (NX x NX) and b = d x_next / du (NX x NU), row-major, from the activation pattern."),
-        params, List.of(new Kernel.Scratch("nv", nv), new Kernel.Scratch("dv", nv * nz), new Kernel.Scratch("go", nz)),
+        params, List.of(new Kernel.Scratch("nv", nv), new Kernel.Scratch("dv", nv * nz)),
         (d, t) -> {
           String snx = d.d("NX");
           String snz = d.d("NZ");
@@ -300,18 +301,24 @@ final class MpcKernels {
             t.line("int row = " + cols + " + j;");
             t.open("if (s > 0.0f) {");
             t.line("nv[row] = s;");
-            t.open("for (int q = 0; q < " + snz + "; q++) {").line("dv[row * " + snz + " + q] = " + w + "[j * " + cols
-                + " + q];").close();
+            // one accumulator per argument of z, kept in registers; the sums run over c as a loop over q would
+            for (int q = 0; q < nz; q++) {
+              t.line("float g" + q + " = " + w + "[j * " + cols + " + " + q + "];");
+            }
             if (cols > nz) {
               // an inactive unit's row is zero: skipped, not stored
               t.open("for (int c = " + snz + "; c < " + cols + "; c++) {");
               t.open("if (nv[c] > 0.0f) {");
               t.line("float wc = " + w + "[j * " + cols + " + c];");
-              t.open("for (int q = 0; q < " + snz + "; q++) {");
-              t.line("dv[row * " + snz + " + q] = dv[row * " + snz + " + q] + wc * dv[c * " + snz + " + q];");
+              t.line("int rc = c * " + snz + ";");
+              for (int q = 0; q < nz; q++) {
+                t.line("g" + q + " = g" + q + " + wc * dv[rc + " + q + "];");
+              }
               t.close();
               t.close();
-              t.close();
+            }
+            for (int q = 0; q < nz; q++) {
+              t.line("dv[row * " + snz + " + " + q + "] = g" + q + ";");
             }
             t.closeOpen("else {");
             t.line("nv[row] = 0.0f;");
@@ -323,21 +330,27 @@ final class MpcKernels {
           t.line("float s = " + d.k("BOUT") + "[i];");
           t.open("for (int c = 0; c < " + nv + "; c++) {").line("s = s + " + wo + "[i * " + nv + " + c] * nv[c];").close();
           t.line("x_next[i] = " + (net.residual() ? "x[i] + s;" : "s;"));
-          t.open("for (int q = 0; q < " + snz + "; q++) {").line("go[q] = " + wo + "[i * " + nv + " + q];").close();
+          for (int q = 0; q < nz; q++) {
+            t.line("float g" + q + " = " + wo + "[i * " + nv + " + " + q + "];");
+          }
           if (nv > nz) {
             t.open("for (int c = " + snz + "; c < " + nv + "; c++) {");
             t.open("if (nv[c] > 0.0f) {");
             t.line("float wc = " + wo + "[i * " + nv + " + c];");
-            t.open("for (int q = 0; q < " + snz + "; q++) {").line("go[q] = go[q] + wc * dv[c * " + snz + " + q];")
-                .close();
+            t.line("int rc = c * " + snz + ";");
+            for (int q = 0; q < nz; q++) {
+              t.line("g" + q + " = g" + q + " + wc * dv[rc + " + q + "];");
+            }
             t.close();
             t.close();
           }
-          t.open("for (int q = 0; q < " + snx + "; q++) {");
-          t.line("a[i * " + snx + " + q] = " + (net.residual() ? "q == i ? go[q] + 1.0f : go[q];" : "go[q];"));
-          t.close();
-          t.open("for (int c = 0; c < " + d.d("NU") + "; c++) {").line("b[i * " + d.d("NU") + " + c] = go[" + snx
-              + " + c];").close();
+          for (int q = 0; q < nx; q++) {
+            t.line("a[i * " + snx + " + " + q + "] = " + (net.residual() ? "i == " + q + " ? g" + q + " + 1.0f : g" + q
+                : "g" + q) + ";");
+          }
+          for (int c = 0; c < nu; c++) {
+            t.line("b[i * " + d.d("NU") + " + " + c + "] = g" + (nx + c) + ";");
+          }
           t.close();
         });
   }

@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * closing the loop against the simulated pendulum: every input bit-identical to the stateful Java twin's,
  * inside the torque box, which is active, and the pendulum brought from 0.8 rad to rest; the worst step within
  * the 500 Hz budget (224 000 instructions at 168 MHz and 1.5 cycles per instruction). The model is stepped by
- * one RK4 step of 0.05 s (with the 4-substep default the cost is about 4 times as high, see BENCHMARKS.md).
+ * one RK4 step of 0.05 s (BENCHMARKS.md gives the figures with the 4-substep default).
  */
 class MpcHilTest {
   @TempDir Path tmp;
