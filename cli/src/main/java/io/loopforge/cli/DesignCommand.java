@@ -9,9 +9,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "design",
     mixinStandardHelpOptions = true,
-    header = "Design a controller: lqr.",
+    header = "Design a controller: lqr, mpc.",
     description = "Design a controller and save it as a policy model file (see the subcommands).",
-    subcommands = {DesignLqrCommand.class})
+    subcommands = {DesignLqrCommand.class, DesignMpcCommand.class})
 final class DesignCommand implements Runnable {
   @Spec CommandSpec spec;
 

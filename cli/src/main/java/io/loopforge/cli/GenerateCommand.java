@@ -31,7 +31,7 @@ final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--model", required = true, paramLabel = "MODEL.json",
-      description = "Model file (\"type\": \"sindy\", \"relu-network\" or \"policy\").")
+      description = "Model file (\"type\": \"sindy\", \"relu-network\", \"policy\" or \"mpc\").")
   Path model;
 
   @Option(names = "--lang", defaultValue = "c,java", paramLabel = "LANGS",

@@ -4,7 +4,9 @@ import io.loopforge.modeling.loop.ClosedLoop;
 import io.loopforge.modeling.loop.ClosedLoopResult;
 import io.loopforge.modeling.plant.Plant;
 import io.loopforge.modeling.policy.Controller;
+import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.registry.ModelFiles;
+import io.loopforge.mpc.GaussNewtonMpc;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -142,9 +144,16 @@ final class LoopCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The controller in a model file (a policy, or any controller kind the model registry knows). */
+  /**
+   * The controller in a model file: a policy, any controller kind the model registry knows, or an on-device
+   * MPC (its double-precision solver, {@link GaussNewtonMpc}).
+   */
   private static Controller readController(Path file) {
-    return ModelFiles.read(file).model().controller("loop --controller");
+    Model m = ModelFiles.read(file).model();
+    if (m instanceof Model.MpcController) {
+      return new GaussNewtonMpc(((Model.MpcController) m).policy());
+    }
+    return m.controller("loop --controller");
   }
 
   private void print(ClosedLoopResult r) {

@@ -2,6 +2,7 @@ package io.loopforge.cli;
 
 import io.loopforge.modeling.io.AtomicFile;
 import io.loopforge.studies.MipStudy;
+import io.loopforge.studies.OnDeviceMpcStudy;
 import io.loopforge.studies.PlannerComparisonStudy;
 import io.loopforge.studies.SindyMpcStudy;
 import java.io.IOException;
@@ -30,7 +31,9 @@ import picocli.CommandLine.Spec;
       "           tightening beside CBC; ojAlgo against CBC on exported closed-loop instances;",
       "  compare  closed loops on cartpole-walls: sparse networks from 'sparsify benchmark --models DIR' at",
       "           each ReLU budget with every planner, beside MPPI on the dense network (needs --models);",
-      "  sindy    SINDy-MPC on lorenz-control in Kaiser et al.'s setting beside MPPI on the same model.",
+      "  sindy    SINDy-MPC on lorenz-control in Kaiser et al.'s setting beside MPPI on the same model;",
+      "  device   the generated on-device MPC (float32 twin) on the learned pendulum against the saturated",
+      "           LQR and the same MPC in double, 20 seeded episodes with the torque bound active.",
       "Long (tens of minutes for the full settings); --quick runs small settings in minutes. Progress goes",
       "to the terminal, the tables to --out and the terminal.",
       ""
@@ -55,7 +58,7 @@ final class MpcBenchmarkCommand implements Callable<Integer> {
   Path models;
 
   @Option(names = "--only", split = ",", paramLabel = "PART",
-      description = "Studies to run: mip, compare, sindy (default: all; compare only with --models).")
+      description = "Studies to run: mip, compare, sindy, device (default: all; compare only with --models).")
   List<String> only;
 
   @Option(names = "--quick", description = "Small settings (a smoke test, minutes).")
@@ -64,11 +67,12 @@ final class MpcBenchmarkCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     OutputPaths.checkWritable(spec, "--out", out);
-    List<String> parts = only != null ? only : models != null ? List.of("mip", "compare", "sindy")
-        : List.of("mip", "sindy");
+    List<String> parts = only != null ? only : models != null ? List.of("mip", "compare", "sindy", "device")
+        : List.of("mip", "sindy", "device");
     for (String p : parts) {
-      if (!List.of("mip", "compare", "sindy").contains(p)) {
-        throw new ParameterException(spec.commandLine(), "--only: unknown part '" + p + "'; parts: mip, compare, sindy");
+      if (!List.of("mip", "compare", "sindy", "device").contains(p)) {
+        throw new ParameterException(spec.commandLine(), "--only: unknown part '" + p + "'; parts: mip, compare, sindy,"
+            + " device");
       }
     }
     if (parts.contains("compare") && models == null) {
@@ -97,6 +101,10 @@ final class MpcBenchmarkCommand implements Callable<Integer> {
       progress.println("mpc benchmark: SINDy-MPC on lorenz-control");
       SindyMpcStudy.Options so = quick ? SindyMpcStudy.Options.quick() : SindyMpcStudy.Options.standard();
       sections.add(SindyMpcStudy.markdown(SindyMpcStudy.run(so, progress), so));
+    }
+    if (parts.contains("device")) {
+      progress.println("mpc benchmark: the generated on-device MPC on the pendulum");
+      sections.add(OnDeviceMpcStudy.markdown(OnDeviceMpcStudy.run(OnDeviceMpcStudy.Options.standard(), progress)));
     }
     String text = String.join("\n", sections) + String.format(Locale.ROOT, "%nmpc benchmark: %.0f s in all (%s).%n",
         (System.nanoTime() - t0) / 1e9, quick ? "--quick" : "full settings");

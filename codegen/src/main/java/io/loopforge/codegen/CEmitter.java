@@ -31,6 +31,17 @@ final class CEmitter {
       h.append("/* ").append(comment(def.doc())).append(" */\n");
       h.append("#define ").append(d.d(def.name())).append(' ').append(macroValue(def)).append('\n');
     }
+    if (!k.workspace.isEmpty()) {
+      h.append("\n/* The controller's state across steps (warm start, status) and its solver's scratch: one per\n")
+          .append(" * controller instance, owned by the caller (static in firmware); ").append(o.prefix())
+          .append("_init prepares it. */\n");
+      h.append("typedef struct {\n");
+      for (Kernel.WorkspaceField w : k.workspace) {
+        h.append("  ").append(w.type()).append(' ').append(w.name())
+            .append(w.length() > 0 ? "[" + w.length() + "]" : "").append("; /* ").append(comment(w.doc())).append(" */\n");
+      }
+      h.append("} ").append(d.workspaceType()).append(";\n");
+    }
     for (Kernel.Function f : k.functions) {
       if (f.exported()) {
         h.append('\n').append(docComment(f.doc()));
@@ -157,7 +168,8 @@ final class CEmitter {
     }
     for (int i = 0; i < f.params().size(); i++) {
       Kernel.Param p = f.params().get(i);
-      s.append(i == 0 ? "" : ", ").append(p.type().c).append(p.name());
+      s.append(i == 0 ? "" : ", ").append(p.type() == Kernel.ParamType.WORKSPACE ? d.workspaceType() + " *"
+          : p.type().c).append(p.name());
     }
     return s.append(')').toString();
   }

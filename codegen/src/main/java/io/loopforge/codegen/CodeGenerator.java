@@ -3,6 +3,7 @@ package io.loopforge.codegen;
 import io.loopforge.modeling.nn.FoldedReluNetwork;
 import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.policy.AffinePolicy;
+import io.loopforge.modeling.policy.MpcPolicy;
 import io.loopforge.modeling.policy.NetworkPolicy;
 import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.registry.ModelFile;
@@ -93,6 +94,12 @@ public final class CodeGenerator {
       @Override
       public Kernel networkPolicy(NetworkPolicy p) {
         return NetworkKernels.networkPolicy(p, options);
+      }
+
+      @Override
+      public Kernel mpcPolicy(MpcPolicy p) {
+        requireF32(q15, "the MPC controller");
+        return MpcKernels.mpc(p, options);
       }
     });
   }

@@ -68,4 +68,19 @@ final class Dialect {
   String quadrantType() {
     return isC() ? "unsigned int" : "int";
   }
+
+  /** A workspace field: C {@code ws->name}, Java {@code ws.name} (the twin's own workspace). */
+  String w(String field) {
+    return (isC() ? "ws->" : "ws.") + field;
+  }
+
+  /** The leading workspace argument of a call: C {@code "ws, "}, Java none. */
+  String wsArg() {
+    return isC() ? "ws, " : "";
+  }
+
+  /** The workspace struct's C type, {@code <prefix>_workspace}. */
+  String workspaceType() {
+    return prefix + "_workspace";
+  }
 }

@@ -97,7 +97,29 @@ final class JavaEmitter {
             .initializer("new $L[$L]", s.type(), s.length()).build());
       }
     }
-    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build());
+    if (!k.workspace.isEmpty()) {
+      TypeSpec.Builder ws = TypeSpec.classBuilder("Workspace").addModifiers(Modifier.PRIVATE, Modifier.STATIC,
+          Modifier.FINAL).addJavadoc("The controller's state across steps and its solver's scratch (the C workspace"
+          + " struct).\n");
+      for (Kernel.WorkspaceField w : k.workspace) {
+        TypeName element = w.type().equals("int") ? TypeName.INT : TypeName.FLOAT;
+        FieldSpec.Builder f = w.length() > 0
+            ? FieldSpec.builder(ArrayTypeName.of(element), w.name(), Modifier.FINAL)
+                .initializer("new $L[$L]", w.type(), w.length())
+            : FieldSpec.builder(element, w.name());
+        ws.addField(f.addJavadoc("$L\n", javadoc(capitalize(w.doc()) + ".")).build());
+      }
+      TypeSpec wsType = ws.build();
+      type.addType(wsType);
+      type.addField(FieldSpec.builder(com.palantir.javapoet.ClassName.get("", "Workspace"), "ws", Modifier.PRIVATE,
+          Modifier.FINAL).initializer("new Workspace()").build());
+    }
+    MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC);
+    if (!k.workspace.isEmpty()) {
+      // as the firmware calls init once at boot, the twin starts from a prepared workspace
+      ctor.addStatement("init()");
+    }
+    type.addMethod(ctor.build());
     boolean hasControl = false;
     for (Kernel.Function fn : k.functions) {
       MethodSpec.Builder m = MethodSpec.methodBuilder(fn.name());
@@ -105,12 +127,16 @@ final class JavaEmitter {
         m.addModifiers(Modifier.PUBLIC);
       } else {
         m.addModifiers(Modifier.PRIVATE);
-        if (fn.scratch().isEmpty() && !callsInstanceMethod(k, fn)) {
+        if (fn.scratch().isEmpty() && !callsInstanceMethod(k, fn)
+            && fn.params().stream().noneMatch(p -> p.type() == Kernel.ParamType.WORKSPACE)) {
           m.addModifiers(Modifier.STATIC);
         }
       }
       m.returns(returnType(fn.returnType()));
       for (Kernel.Param p : fn.params()) {
+        if (p.type() == Kernel.ParamType.WORKSPACE) {
+          continue;
+        }
         TypeName t = p.type() == Kernel.ParamType.FLOAT ? TypeName.FLOAT
             : p.type() == Kernel.ParamType.INT ? TypeName.INT : ArrayTypeName.of(TypeName.FLOAT);
         m.addParameter(ParameterSpec.builder(t, p.name()).build());

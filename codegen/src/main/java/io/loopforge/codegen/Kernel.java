@@ -40,7 +40,12 @@ final class Kernel {
     IN_FLOATS("const float *", "float[]"),
     OUT_FLOATS("float *", "float[]"),
     FLOAT("float ", "float"),
-    INT("int ", "int");
+    INT("int ", "int"),
+    /**
+     * A stateful controller's workspace: C {@code <prefix>_workspace *ws}; in Java the twin's own field,
+     * so the parameter is not declared and not passed (see {@link Dialect#wsArg()}).
+     */
+    WORKSPACE("", "");
 
     final String c;
     final String java;
@@ -64,6 +69,12 @@ final class Kernel {
     }
   }
 
+  /**
+   * A field of a stateful controller's workspace struct: an array of {@code length} values, or one value
+   * for length 0; {@code type} is {@code "float"} or {@code "int"}.
+   */
+  record WorkspaceField(String name, String type, int length, String doc) {}
+
   interface Body {
     void emit(Dialect d, CodeText t);
   }
@@ -78,6 +89,8 @@ final class Kernel {
   final List<Constant> constants = new ArrayList<>();
   final List<Function> functions = new ArrayList<>();
   final List<String> notes = new ArrayList<>();
+  /** The workspace struct of a stateful controller; empty for stateless code. */
+  final List<WorkspaceField> workspace = new ArrayList<>();
   /** The controller's contract; null for a model. */
   ControllerContract contract;
   /** The control function, declared as the contract says; null for a model. */
@@ -174,8 +187,12 @@ final class Kernel {
    * comes first. The function's own parameters (the Java twin's) must say the same.
    */
   Kernel controller(Function f) {
-    if (contract == null || contract.stateful()) {
-      throw new IllegalStateException(contract == null ? "no contract" : "no generated controller is stateful yet");
+    if (contract == null) {
+      throw new IllegalStateException("no contract");
+    }
+    if (contract.stateful() == workspace.isEmpty()) {
+      throw new IllegalStateException(contract.stateful() ? "a stateful controller needs its workspace fields before"
+          + " its control function" : "a stateless controller has no workspace");
     }
     String c = CEmitter.signature(new Dialect(Language.C, contract.prefix(), contract.macroPrefix()), f);
     if (!c.equals(contract.controlDeclaration())) {
@@ -183,6 +200,21 @@ final class Kernel {
     }
     control = f;
     return function(f);
+  }
+
+  /** Adds a stateful controller's init function, whose C declaration must be the contract's. */
+  Kernel init(Function f) {
+    String c = CEmitter.signature(new Dialect(Language.C, contract.prefix(), contract.macroPrefix()), f);
+    if (!contract.initDeclaration().orElseThrow().equals(c)) {
+      throw new IllegalStateException(c + " differs from the contract's " + contract.initDeclaration());
+    }
+    return function(f);
+  }
+
+  /** Adds a field to the workspace struct. */
+  Kernel workspaceField(String name, String type, int length, String doc) {
+    workspace.add(new WorkspaceField(name, type, length, doc));
+    return this;
   }
 
   /** Adds a float constant and returns its name. */

@@ -52,58 +52,7 @@ final class SindyKernels {
     k.defineInterface(m.stateNames(), m.inputNames(), m.dt(), null);
     k.addFiniteHelper();
 
-    // the straight-line program of f, shared by the equations
-    List<String> stateNames = m.stateNames();
-    List<String> varNames = new ArrayList<>(stateNames);
-    varNames.addAll(m.inputNames());
-    Program p = new Program(nx, varNames);
-    String[][] products = new String[nx][];
-    for (int i = 0; i < nx; i++) {
-      List<String> sum = new ArrayList<>();
-      for (int t = 0; t < terms.size(); t++) {
-        if (xi[i][t] == 0.0) {
-          continue;
-        }
-        String c = FloatLiteral.of(FloatLiteral.toFloat(xi[i][t], "coefficient (" + i + ", " + t + ")"));
-        String e = p.term(terms.get(t));
-        sum.add(e == null ? c : c + " * " + e);
-      }
-      products[i] = sum.toArray(new String[0]);
-    }
-    if (p.usesTrig) {
-      addTrig(k);
-    }
-    k.function(new Kernel.Function("f", "void", false,
-        List.of("Right-hand side Xi Theta(x, u) into dx, without checks."),
-        List.of(new Kernel.Param(Kernel.ParamType.IN_FLOATS, "x"), new Kernel.Param(Kernel.ParamType.IN_FLOATS, "u"),
-            new Kernel.Param(Kernel.ParamType.OUT_FLOATS, "dx")), List.of(), (d, t) -> {
-              if (!p.usesState()) {
-                d.unused(t, "x");
-              }
-              if (!p.usesInput()) {
-                d.unused(t, "u");
-              }
-              for (String[] line : p.lines) {
-                t.line("float " + line[0] + " = " + line[1].replace("@sincos", d.fn("sincos")) + ";"
-                    + (line[2] == null ? "" : " /* " + CEmitter.comment(line[2]) + " */"));
-              }
-              for (int i = 0; i < nx; i++) {
-                String[] sum = products[i];
-                if (sum.length == 0) {
-                  t.line("dx[" + i + "] = 0.0f;");
-                  continue;
-                }
-                t.line("float f" + i + " = " + sum[0] + ";");
-                for (int j = 1; j < sum.length; j++) {
-                  t.line("f" + i + " = f" + i + " + " + sum[j] + ";");
-                }
-              }
-              for (int i = 0; i < nx; i++) {
-                if (products[i].length > 0) {
-                  t.line("dx[" + i + "] = f" + i + ";");
-                }
-              }
-            }));
+    k.function(rhsFunction(k, m));
     List<Kernel.Param> params = List.of(new Kernel.Param(Kernel.ParamType.IN_FLOATS, "x"),
         new Kernel.Param(Kernel.ParamType.IN_FLOATS, "u"), new Kernel.Param(Kernel.ParamType.OUT_FLOATS, "out"));
     k.function(new Kernel.Function("rhs", "int", true,
@@ -156,6 +105,145 @@ final class SindyKernels {
               Kernel.returnChecked(d, t, "x_next", "NX");
             }));
     return k;
+  }
+
+  /**
+   * The right-hand side {@code f(x, u, dx)} of a SINDy model (no checks, not exported) as straight-line
+   * code; adds {@code sincos} to {@code k} when a term needs it.
+   */
+  static Kernel.Function rhsFunction(Kernel k, SindyModel m) {
+    int nx = m.stateDim();
+    List<Feature> terms = m.features();
+    double[][] xi = m.coefficients();
+    // the straight-line program of f, shared by the equations
+    List<String> stateNames = m.stateNames();
+    List<String> varNames = new ArrayList<>(stateNames);
+    varNames.addAll(m.inputNames());
+    Program p = new Program(nx, varNames);
+    String[][] products = new String[nx][];
+    for (int i = 0; i < nx; i++) {
+      List<String> sum = new ArrayList<>();
+      for (int t = 0; t < terms.size(); t++) {
+        if (xi[i][t] == 0.0) {
+          continue;
+        }
+        String c = FloatLiteral.of(FloatLiteral.toFloat(xi[i][t], "coefficient (" + i + ", " + t + ")"));
+        String e = p.term(terms.get(t));
+        sum.add(e == null ? c : c + " * " + e);
+      }
+      products[i] = sum.toArray(new String[0]);
+    }
+    if (p.usesTrig) {
+      addTrig(k);
+    }
+    return new Kernel.Function("f", "void", false,
+        List.of("Right-hand side Xi Theta(x, u) into dx, without checks."),
+        List.of(new Kernel.Param(Kernel.ParamType.IN_FLOATS, "x"), new Kernel.Param(Kernel.ParamType.IN_FLOATS, "u"),
+            new Kernel.Param(Kernel.ParamType.OUT_FLOATS, "dx")), List.of(), (d, t) -> {
+              if (!p.usesState()) {
+                d.unused(t, "x");
+              }
+              if (!p.usesInput()) {
+                d.unused(t, "u");
+              }
+              for (String[] line : p.lines) {
+                t.line("float " + line[0] + " = " + line[1].replace("@sincos", d.fn("sincos")) + ";"
+                    + (line[2] == null ? "" : " /* " + CEmitter.comment(line[2]) + " */"));
+              }
+              for (int i = 0; i < nx; i++) {
+                String[] sum = products[i];
+                if (sum.length == 0) {
+                  t.line("dx[" + i + "] = 0.0f;");
+                  continue;
+                }
+                t.line("float f" + i + " = " + sum[0] + ";");
+                for (int j = 1; j < sum.length; j++) {
+                  t.line("f" + i + " = f" + i + " + " + sum[j] + ";");
+                }
+              }
+              for (int i = 0; i < nx; i++) {
+                if (products[i].length > 0) {
+                  t.line("dx[" + i + "] = f" + i + ";");
+                }
+              }
+            });
+  }
+
+  /**
+   * The exact Jacobian {@code jac(x, u, jz)} of the right-hand side, {@code jz[i·NZ + j] = ∂f_i/∂z_j} with
+   * {@code z = [x, u]} and {@code NZ = NX + NU} (a define of the kernel), as straight-line code: each entry
+   * sums {@code Ξ[i][t] · c · g(z)} over the terms t and the summands {@code c · g} of their symbolic
+   * derivatives ({@link Feature#derivative}), terms shared as in {@link #rhsFunction}.
+   *
+   * @throws CodegenException when a term has a custom function (no derivative the generator can write)
+   */
+  static Kernel.Function jacobianFunction(Kernel k, SindyModel m) {
+    int nx = m.stateDim();
+    int nz = nx + m.inputDim();
+    List<Feature> terms = m.features();
+    double[][] xi = m.coefficients();
+    for (Feature f : terms) {
+      for (Feature.Factor factor : f.factors()) {
+        if (factor instanceof Feature.Custom) {
+          throw new CodegenException("cannot differentiate the SINDy term '" + f.name() + "': it holds the custom"
+              + " function " + ((Feature.Custom) factor).function().nameTemplate() + ", which has no C form (the generated MPC"
+              + " needs exact derivatives of every term); refit with polynomial, fourier, identity, concat,"
+              + " tensor or control_affine libraries");
+        }
+      }
+    }
+    List<String> varNames = new ArrayList<>(m.stateNames());
+    varNames.addAll(m.inputNames());
+    Program p = new Program(nx, varNames);
+    String[][] entries = new String[nx * nz][];
+    for (int i = 0; i < nx; i++) {
+      for (int j = 0; j < nz; j++) {
+        List<String> sum = new ArrayList<>();
+        for (int t = 0; t < terms.size(); t++) {
+          if (xi[i][t] == 0.0 || !terms.get(t).dependsOn(j)) {
+            continue;
+          }
+          for (Feature.Scaled s : terms.get(t).derivative(j)) {
+            String c = FloatLiteral.of(FloatLiteral.toFloat(xi[i][t] * s.coefficient(), "Jacobian coefficient ("
+                + i + ", " + j + ")"));
+            String e = p.term(s.feature());
+            sum.add(e == null ? c : c + " * " + e);
+          }
+        }
+        entries[i * nz + j] = sum.toArray(new String[0]);
+      }
+    }
+    if (p.usesTrig && k.functions.stream().noneMatch(f -> f.name().equals("sincos"))) {
+      addTrig(k);
+    }
+    return new Kernel.Function("jac", "void", false,
+        List.of("Jacobian of the right-hand side: jz[i * NZ + j] = d f_i / d z_j, z = [x, u], without checks."),
+        List.of(new Kernel.Param(Kernel.ParamType.IN_FLOATS, "x"), new Kernel.Param(Kernel.ParamType.IN_FLOATS, "u"),
+            new Kernel.Param(Kernel.ParamType.OUT_FLOATS, "jz")), List.of(), (d, t) -> {
+              if (!p.usesState()) {
+                d.unused(t, "x");
+              }
+              if (!p.usesInput()) {
+                d.unused(t, "u");
+              }
+              for (String[] line : p.lines) {
+                t.line("float " + line[0] + " = " + line[1].replace("@sincos", d.fn("sincos")) + ";"
+                    + (line[2] == null ? "" : " /* " + CEmitter.comment(line[2]) + " */"));
+              }
+              for (int e = 0; e < entries.length; e++) {
+                String[] sum = entries[e];
+                if (sum.length == 0) {
+                  t.line("jz[" + e + "] = 0.0f;");
+                  continue;
+                }
+                StringBuilder expr = new StringBuilder(sum[0]);
+                for (int q = 1; q < sum.length; q++) {
+                  // left to right: ((a + b) + c), the same order in C and Java
+                  expr.append(" + ").append(sum[q]);
+                }
+                t.line("jz[" + e + "] = " + expr + ";");
+              }
+            });
   }
 
   private static void checks(Dialect d, CodeText t, int nu, String out) {

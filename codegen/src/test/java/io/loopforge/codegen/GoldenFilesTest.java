@@ -7,8 +7,10 @@ import io.loopforge.modeling.nn.NeuronKind;
 import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.policy.AffinePolicy;
 import io.loopforge.modeling.policy.InputBounds;
+import io.loopforge.modeling.policy.MpcPolicy;
 import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.registry.ModelFiles;
+import io.loopforge.modeling.sindy.SindyModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +41,26 @@ class GoldenFilesTest {
         return Model.of(FoldedReluNetwork.fold(tinyNetwork()));
       case "lorenz":
         return Model.of(SindyAgreementTest.lorenz());
+      case "pendulum_mpc":
+        return Model.of(MpcPolicy.builder(pendulum()).horizon(3).iterations(2).qpIterations(2).stateWeights(10, 1)
+            .terminalWeights(20, 2).inputWeights(0.01).rateWeights(0.001).referenceInput(0.5)
+            .inputBounds(InputBounds.of(new double[] {-3}, new double[] {3})).build());
+      case "tiny_mpc":
+        return Model.of(MpcPolicy.builder(tinyNetwork()).horizon(3).iterations(2).qpIterations(2)
+            .stateWeights(10, 1).inputWeights(0.01).inputBounds(InputBounds.of(new double[] {-1}, new double[] {1}))
+            .build());
       default:
         throw new IllegalArgumentException(name);
+    }
+  }
+
+  /** The learned pendulum of BENCHMARKS.md's on-device MPC commands (SINDy, polynomial 1 + Fourier 1, RK4 × 4). */
+  static SindyModel pendulum() {
+    try (InputStream in = GoldenFilesTest.class.getResourceAsStream("/models/pendulum.json")) {
+      return (SindyModel) ModelFiles.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "pendulum.json",
+          "pendulum.json").model().value();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -55,7 +75,7 @@ class GoldenFilesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"lqr", "tiny_net", "tiny_folded", "lorenz"})
+  @ValueSource(strings = {"lqr", "tiny_net", "tiny_folded", "lorenz", "pendulum_mpc", "tiny_mpc"})
   void generatedFilesMatchTheExpectedOnes(String name) throws IOException {
     GeneratedCode code = CodeGenerator.generate(ModelFiles.describe(model(name), name + ".json"),
         CodegenOptions.builder(name).javaPackage("golden").build());

@@ -20,6 +20,12 @@
  *       io.loopforge.mpc.SindyMpcPlanner}).
  * </ul>
  *
+ * <p>The on-device MPC: {@link io.loopforge.mpc.GaussNewtonMpc} is, in double, the algorithm that
+ * {@code codegen} generates in float32 for the microcontroller from an {@link
+ * io.loopforge.modeling.policy.MpcPolicy} (Gauss–Newton with exact Jacobians, condensed sensitivities, a
+ * projected-Newton box-QP, fixed budgets, warm start from the shifted plan); a {@code Controller} for
+ * host-side studies and {@code loop}.
+ *
  * To come: policy distillation.
  *
  * <p>ojAlgo 56.2.1 keeps its presolvers in one JVM-wide set and has no per-model switch. The MILPs need

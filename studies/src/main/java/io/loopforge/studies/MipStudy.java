@@ -14,6 +14,7 @@ import io.loopforge.modeling.nn.TrainingListener;
 import io.loopforge.modeling.plant.Plant;
 import io.loopforge.modeling.plant.PlantCatalog;
 import io.loopforge.modeling.policy.AffinePolicy;
+import io.loopforge.modeling.policy.MpcPolicy;
 import io.loopforge.modeling.policy.NetworkPolicy;
 import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.registry.ModelFiles;
@@ -361,6 +362,11 @@ public final class MipStudy {
 
       @Override
       public FoldedReluNetwork networkPolicy(NetworkPolicy policy) {
+        throw refused(m);
+      }
+
+      @Override
+      public FoldedReluNetwork mpcPolicy(MpcPolicy policy) {
         throw refused(m);
       }
     });

@@ -6,6 +6,7 @@ import io.loopforge.modeling.nn.FoldedReluNetwork;
 import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.policy.AffinePolicy;
 import io.loopforge.modeling.policy.Controller;
+import io.loopforge.modeling.policy.MpcPolicy;
 import io.loopforge.modeling.policy.NetworkPolicy;
 import io.loopforge.modeling.policy.Policy;
 import io.loopforge.modeling.sindy.SindyModel;
@@ -25,7 +26,8 @@ import java.util.Optional;
  * </pre>
  */
 public sealed interface Model
-    permits Model.Sindy, Model.Network, Model.FoldedNetwork, Model.AffineController, Model.NetworkController {
+    permits Model.Sindy, Model.Network, Model.FoldedNetwork, Model.AffineController, Model.NetworkController,
+    Model.MpcController {
 
   /** One method per kind of model. */
   interface Visitor<R> {
@@ -38,13 +40,15 @@ public sealed interface Model
     R affinePolicy(AffinePolicy policy);
 
     R networkPolicy(NetworkPolicy policy);
+
+    R mpcPolicy(MpcPolicy policy);
   }
 
   ModelKind kind();
 
   <R> R accept(Visitor<R> visitor);
 
-  /** The model object itself (a SindyModel, ReluNetwork, FoldedReluNetwork, AffinePolicy or NetworkPolicy). */
+  /** The model object itself (a SindyModel, ReluNetwork, FoldedReluNetwork, AffinePolicy, NetworkPolicy or MpcPolicy). */
   Object value();
 
   default List<String> stateNames() {
@@ -107,6 +111,10 @@ public sealed interface Model
 
   static Model of(NetworkPolicy policy) {
     return new NetworkController(policy);
+  }
+
+  static Model of(MpcPolicy policy) {
+    return new MpcController(policy);
   }
 
   /** A policy of either kind ({@link Policy} is sealed: affine or network). */
@@ -266,6 +274,56 @@ public sealed interface Model
     @Override
     public <R> R accept(Visitor<R> visitor) {
       return visitor.networkPolicy(policy);
+    }
+
+    @Override
+    public Object value() {
+      return policy;
+    }
+  }
+
+  /**
+   * An on-device MPC controller: its model and settings. It has no {@link Controller} view here (the
+   * solvers live in {@code io.loopforge.mpc} and the generated code); {@link #asController()} is empty.
+   */
+  record MpcController(MpcPolicy policy) implements Model {
+    public MpcController {
+      Objects.requireNonNull(policy, "policy");
+    }
+
+    @Override
+    public List<String> stateNames() {
+      return policy.stateNames();
+    }
+
+    @Override
+    public List<String> inputNames() {
+      return policy.inputNames();
+    }
+
+    @Override
+    public double dt() {
+      return policy.dt();
+    }
+
+    @Override
+    public Optional<DynamicsModel> asDynamics() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<Controller> asController() {
+      return Optional.empty();
+    }
+
+    @Override
+    public ModelKind kind() {
+      return ModelKind.MPC_POLICY;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.mpcPolicy(policy);
     }
 
     @Override

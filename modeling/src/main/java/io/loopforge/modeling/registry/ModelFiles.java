@@ -10,6 +10,7 @@ import io.loopforge.modeling.nn.FoldedReluNetwork;
 import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.nn.ReluNetworkFile;
 import io.loopforge.modeling.policy.AffinePolicy;
+import io.loopforge.modeling.policy.MpcPolicy;
 import io.loopforge.modeling.policy.NetworkPolicy;
 import io.loopforge.modeling.policy.PolicyFile;
 import io.loopforge.modeling.sindy.FeatureLibrary;
@@ -124,7 +125,7 @@ public final class ModelFiles {
     return new ModelFile(model, name, hash);
   }
 
-  private static Model decode(String type, JsonNode root, String text, String source, FeatureLibrary library) {
+  static Model decode(String type, JsonNode root, String text, String source, FeatureLibrary library) {
     switch (type) {
       case SindyModelFile.TYPE:
         return Model.of(SindyModelFile.fromJson(root, source, library));
@@ -136,6 +137,8 @@ public final class ModelFiles {
       case PolicyFile.TYPE: {
         return Model.of(PolicyFile.parse(text, source));
       }
+      case MpcPolicyFile.TYPE:
+        return Model.of(MpcPolicyFile.fromJson(root, source, library));
       default:
         throw new ModelingException("model file " + source + ": key 'type' is '" + type + "', expected " + TYPES);
     }
@@ -173,6 +176,11 @@ public final class ModelFiles {
       @Override
       public String networkPolicy(NetworkPolicy p) {
         return PolicyFile.toJson(p);
+      }
+
+      @Override
+      public String mpcPolicy(MpcPolicy p) {
+        return MpcPolicyFile.toJson(p);
       }
     });
   }

@@ -15,7 +15,9 @@ public enum ModelKind {
   /** An affine state-feedback policy ({@code "type": "policy"}, {@code "policy": "affine"}). */
   AFFINE_POLICY("policy", "affine policy"),
   /** A ReLU-network policy ({@code "type": "policy"}, {@code "policy": "relu-network"}). */
-  NETWORK_POLICY("policy", "ReLU-network policy");
+  NETWORK_POLICY("policy", "ReLU-network policy"),
+  /** A model-predictive controller on a learned model, for the microcontroller ({@code "type": "mpc"}). */
+  MPC_POLICY("mpc", "on-device MPC controller");
 
   private final String fileType;
   private final String description;
@@ -45,7 +47,11 @@ public enum ModelKind {
     return this == SINDY || this == RELU_NETWORK || this == FOLDED_RELU_NETWORK;
   }
 
-  /** Whether the kind is a controller ({@code u = control(x, reference)}). */
+  /**
+   * Whether the kind is a controller ({@code u = control(x, reference)}) that {@link Model#asController()}
+   * evaluates. Not an on-device MPC: its solvers are {@code io.loopforge.mpc.GaussNewtonMpc} (double) and
+   * the generated code (float32).
+   */
   public boolean isController() {
     return this == AFFINE_POLICY || this == NETWORK_POLICY;
   }

@@ -14,6 +14,7 @@ import io.loopforge.modeling.nn.NeuronKind;
 import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.policy.AffinePolicy;
 import io.loopforge.modeling.policy.InputBounds;
+import io.loopforge.modeling.policy.MpcPolicy;
 import io.loopforge.modeling.policy.NetworkPolicy;
 import io.loopforge.modeling.sindy.FeatureLibrary;
 import io.loopforge.modeling.sindy.Sindy;
@@ -68,8 +69,12 @@ class ModelFilesTest {
         .addHiddenLayer(new double[] {1, -1, 1, 0}, new double[] {0, 1},
             new NeuronKind[] {NeuronKind.RELU, NeuronKind.IDENTITY})
         .output(new double[] {2, -1}, new double[] {0.5}).build();
+    MpcPolicy mpc = MpcPolicy.builder(sindy()).horizon(7).iterations(2).qpIterations(3).tolerance(1e-3)
+        .stateWeights(10).terminalWeights(20).inputWeights(0.1).rateWeights(0.01).referenceState(0.5)
+        .referenceInput(0.25).inputBounds(InputBounds.of(new double[] {-3}, new double[] {Double.POSITIVE_INFINITY}))
+        .build();
     return List.of(Model.of(sindy()), Model.of(network()), Model.of(FoldedReluNetwork.fold(network())),
-        Model.of(affine), Model.of(net));
+        Model.of(affine), Model.of(net), Model.of(mpc));
   }
 
   @Test
@@ -126,6 +131,11 @@ class ModelFilesTest {
       public String networkPolicy(NetworkPolicy policy) {
         return "network policy";
       }
+
+      @Override
+      public String mpcPolicy(MpcPolicy policy) {
+        return "mpc";
+      }
     });
     assertEquals("network", what);
   }
@@ -152,11 +162,11 @@ class ModelFilesTest {
 
   @Test
   void badFilesAreReportedWithFileAndKey() throws IOException {
-    assertEquals("model file m.json: key 'type' is 'mystery', expected \"sindy\", \"relu-network\" or \"policy\"",
+    assertEquals("model file m.json: key 'type' is 'mystery', expected \"sindy\", \"relu-network\", \"policy\" or \"mpc\"",
         message("{\"type\": \"mystery\"}"));
-    assertEquals("model file m.json: missing key 'type' (\"sindy\", \"relu-network\" or \"policy\")",
+    assertEquals("model file m.json: missing key 'type' (\"sindy\", \"relu-network\", \"policy\" or \"mpc\")",
         message("{\"format\": \"loopforge-model/1\"}"));
-    assertEquals("model file m.json: key 'type' must be a string (\"sindy\", \"relu-network\" or \"policy\")",
+    assertEquals("model file m.json: key 'type' must be a string (\"sindy\", \"relu-network\", \"policy\" or \"mpc\")",
         message("{\"type\": 3}"));
     assertEquals("model file m.json: the top level must be a JSON object", message("[1, 2]"));
     assertTrue(message("{\"type\": ").startsWith("model file m.json is not valid JSON: "), message("{\"type\": "));

@@ -1,0 +1,194 @@
+package io.loopforge.hil;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.loopforge.codegen.CodeGenerator;
+import io.loopforge.codegen.CodegenOptions;
+import io.loopforge.codegen.GeneratedCode;
+import io.loopforge.codegen.JavaTwinCompiler;
+import io.loopforge.codegen.Language;
+import io.loopforge.modeling.excitation.Excitation;
+import io.loopforge.modeling.excitation.ExcitationKind;
+import io.loopforge.modeling.nn.FoldedReluNetwork;
+import io.loopforge.modeling.plant.Pendulum;
+import io.loopforge.modeling.plant.Plant;
+import io.loopforge.modeling.plant.PlantSimulator;
+import io.loopforge.modeling.policy.InputBounds;
+import io.loopforge.modeling.policy.MpcPolicy;
+import io.loopforge.modeling.registry.Model;
+import io.loopforge.modeling.sindy.FeatureLibrary;
+import io.loopforge.modeling.sindy.Sindy;
+import io.loopforge.modeling.sindy.SindyModel;
+import io.loopforge.modeling.sindy.Stlsq;
+import io.loopforge.targets.ControllerSource;
+import io.loopforge.targets.FirmwareBuilder;
+import io.loopforge.targets.Target;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The generated on-device MPC (Gauss–Newton on a learned SINDy pendulum, H = 10) in firmware under QEMU,
+ * closing the loop against the simulated pendulum: every input bit-identical to the stateful Java twin's,
+ * inside the torque box, which is active, and the pendulum brought from 0.8 rad to rest; the worst step within
+ * the 500 Hz budget (224 000 instructions at 168 MHz and 1.5 cycles per instruction). The model is stepped by
+ * one RK4 step of 0.05 s (BENCHMARKS.md gives the figures with the 4-substep default).
+ */
+class MpcHilTest {
+  @TempDir Path tmp;
+
+  @AfterEach
+  void noQemuLeftBehind() {
+    assertEquals(0, QemuRunner.liveProcesses(), "QEMU processes left running");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"mps2-an386", "netduinoplus2"})
+  void generatedMpcStabilisesThePendulumBitExactWithItsTwin(String targetName) throws Throwable {
+    Plant plant = Pendulum.withDefaults();
+    double[][] u = Excitation.generate(ExcitationKind.MULTISINE, 4000, 0.01, plant.inputLower(), plant.inputUpper(), 2);
+    SindyModel model = Sindy.builder()
+        .library(FeatureLibrary.concat(FeatureLibrary.polynomial(1), FeatureLibrary.fourier(1)))
+        .optimizer(Stlsq.builder().threshold(0.05).alpha(0).build())
+        .build()
+        .fit(PlantSimulator.withDefaults().collect(plant, new double[] {2.5, 0}, u, 0.01, 2))
+        .withStep(0.05, 1);
+    MpcPolicy policy = MpcPolicy.builder(model).horizon(10).iterations(3).qpIterations(4).stateWeights(10, 1)
+        .inputWeights(0.01).inputBounds(InputBounds.of(plant.inputLower(), plant.inputUpper())).build();
+    GeneratedCode code = CodeGenerator.generate(Model.of(policy),
+        CodegenOptions.builder("pmpc").languages(Language.C, Language.JAVA).build());
+    Path cDir = tmp.resolve("c");
+    code.writeTo(cDir, null);
+    Object twinObject = JavaTwinCompiler.instantiate(code, tmp.resolve("twin"));
+    MethodHandle control = MethodHandles.publicLookup().findVirtual(twinObject.getClass(), "control",
+        MethodType.methodType(float[].class, float[].class, float[].class)).bindTo(twinObject);
+    ControllerTwin twin = (x, ref) -> {
+      try {
+        return (float[]) control.invoke(x, ref);
+      } catch (Throwable e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    Target target = Target.forName(targetName);
+    Path elf = FirmwareBuilder.forTarget(target).controller(ControllerSource.of(cDir))
+        .output(tmp.resolve("pmpc.elf")).build().elf();
+    HilResult result = HilSession.builder(target, elf, plant)
+        .twin(twin)
+        .controlPeriod(0.05)
+        .steps(100)
+        .initialState(new double[] {0.8, 0})
+        .reference(new double[] {0, 0})
+        .run();
+
+    assertTrue(result.bitExact(), "firmware and twin differ at " + result.mismatchedSteps() + " steps");
+    assertEquals(0, result.transportErrors());
+    int saturated = 0;
+    for (int k = 0; k < result.steps(); k++) {
+      double v = result.trajectory().input(k)[0];
+      assertTrue(v >= -3 && v <= 3, "step " + k + ": " + v);
+      saturated += Math.abs(v) == 3 ? 1 : 0;
+    }
+    assertTrue(saturated >= 3, "the torque limit should be active, was at " + saturated + " steps");
+    assertEquals(0, result.finalState()[0], 0.01, "theta after 5 s");
+    assertEquals(0, result.finalState()[1], 0.05, "omega after 5 s");
+    // the goal: 500 Hz at 168 MHz with 1.5 cycles per instruction is 224 000 instructions per step, worst case
+    assertTrue(result.instructionsMax() < 224_000, "instructions per step: max " + result.instructionsMax());
+    assertTrue(result.instructionsMean() > 1_000, "instructions per step: mean " + result.instructionsMean());
+  }
+
+  /**
+   * A ReLU-network model of the mass-spring-damper (the exact zero-order hold on the folded network's skip
+   * path plus 12 small ReLU terms standing in for a learned model's error) against the simulated plant, from
+   * 1 m to the plant's task (0.5 m) with the force limited to ±2 N: bit-exact with the twin on both targets.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"mps2-an386", "netduinoplus2"})
+  void generatedMpcOnAReluNetworkHoldsTheMassBitExact(String targetName) throws Throwable {
+    Plant plant = io.loopforge.modeling.plant.PlantCatalog.create("mass-spring-damper");
+    FoldedReluNetwork model = massSpringDamper(0.1, 12, 0.002, 5);
+    MpcPolicy policy = MpcPolicy.builder(model).horizon(10).iterations(3).stateWeights(100, 1).inputWeights(0.001)
+        .referenceInput(1).inputBounds(InputBounds.of(new double[] {-2}, new double[] {2})).build();
+    GeneratedCode code = CodeGenerator.generate(Model.of(policy),
+        CodegenOptions.builder("nmpc").languages(Language.C, Language.JAVA).build());
+    Path cDir = tmp.resolve("c");
+    code.writeTo(cDir, null);
+    Object twinObject = JavaTwinCompiler.instantiate(code, tmp.resolve("twin"));
+    MethodHandle control = MethodHandles.publicLookup().findVirtual(twinObject.getClass(), "control",
+        MethodType.methodType(float[].class, float[].class, float[].class)).bindTo(twinObject);
+    ControllerTwin twin = (x, ref) -> {
+      try {
+        return (float[]) control.invoke(x, ref);
+      } catch (Throwable e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    Target target = Target.forName(targetName);
+    Path elf = FirmwareBuilder.forTarget(target).controller(ControllerSource.of(cDir))
+        .output(tmp.resolve("nmpc.elf")).build().elf();
+    HilResult result = HilSession.builder(target, elf, plant).twin(twin).controlPeriod(0.1).steps(100)
+        .initialState(new double[] {-1, 0}).reference(new double[] {0.5, 0}).run();
+    assertTrue(result.bitExact(), "firmware and twin differ at " + result.mismatchedSteps() + " steps");
+    assertEquals(0, result.transportErrors());
+    int saturated = 0;
+    for (int k = 0; k < result.steps(); k++) {
+      double v = result.trajectory().input(k)[0];
+      assertTrue(v >= -2 && v <= 2, "step " + k + ": " + v);
+      saturated += Math.abs(v) == 2 ? 1 : 0;
+    }
+    assertTrue(saturated >= 3, "the force limit should be active, was at " + saturated + " steps");
+    assertEquals(0.5, result.finalState()[0], 0.02, "position after 10 s");
+    assertTrue(result.instructionsMax() < 224_000, "instructions per step: max " + result.instructionsMax());
+  }
+
+  /** Exact zero-order hold of m = 1 kg, k = 2 N/m, c = 0.5 N·s/m on the skip path plus small ReLU terms. */
+  static FoldedReluNetwork massSpringDamper(double dt, int relus, double perturbation, long seed) {
+    double[][] a = {{0, 1}, {-2, -0.5}};
+    double[] bc = {0, 1};
+    double[][] ad = {{1, 0}, {0, 1}};
+    double[] bd = new double[2];
+    double[][] term = {{1, 0}, {0, 1}};
+    for (int k = 1; k < 30; k++) {
+      for (int i = 0; i < 2; i++) {
+        bd[i] += (term[i][0] * bc[0] + term[i][1] * bc[1]) * dt / k;
+      }
+      double[][] next = new double[2][2];
+      for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+          next[i][j] = (term[i][0] * a[0][j] + term[i][1] * a[1][j]) * dt / k;
+        }
+      }
+      term = next;
+      for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+          ad[i][j] += term[i][j];
+        }
+      }
+    }
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    double[] w0 = new double[relus * 3];
+    double[] b0 = new double[relus];
+    for (int j = 0; j < relus; j++) {
+      for (int c = 0; c < 3; c++) {
+        w0[j * 3 + c] = rng.nextDouble(-1, 1);
+      }
+      b0[j] = rng.nextDouble(-0.5, 0.5);
+    }
+    double[] out = new double[2 * (3 + relus)];
+    for (int i = 0; i < 2; i++) {
+      out[i * (3 + relus)] = ad[i][0];
+      out[i * (3 + relus) + 1] = ad[i][1];
+      out[i * (3 + relus) + 2] = bd[i];
+      for (int j = 0; j < relus; j++) {
+        out[i * (3 + relus) + 3 + j] = perturbation * rng.nextDouble(-1, 1);
+      }
+    }
+    return new FoldedReluNetwork(java.util.List.of("position", "velocity"), java.util.List.of("force"), dt, false,
+        java.util.List.of(w0), java.util.List.of(b0), out, new double[2]);
+  }
+}
