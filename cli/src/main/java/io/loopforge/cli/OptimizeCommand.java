@@ -8,6 +8,7 @@ import io.loopforge.modeling.io.AtomicFile;
 import io.loopforge.modeling.nn.FoldedReluNetwork;
 import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.policy.AffinePolicy;
+import io.loopforge.modeling.policy.MpcPolicy;
 import io.loopforge.modeling.policy.NetworkPolicy;
 import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.registry.ModelFile;
@@ -201,6 +202,11 @@ final class OptimizeCommand implements Callable<Integer> {
 
       @Override
       public FoldedReluNetwork networkPolicy(NetworkPolicy p) {
+        throw notANetwork(file);
+      }
+
+      @Override
+      public FoldedReluNetwork mpcPolicy(MpcPolicy p) {
         throw notANetwork(file);
       }
     });

@@ -16,6 +16,7 @@ import io.loopforge.modeling.onnx.proto.OnnxProto.TensorShapeProto;
 import io.loopforge.modeling.onnx.proto.OnnxProto.TypeProto;
 import io.loopforge.modeling.onnx.proto.OnnxProto.ValueInfoProto;
 import io.loopforge.modeling.policy.AffinePolicy;
+import io.loopforge.modeling.policy.MpcPolicy;
 import io.loopforge.modeling.policy.NetworkPolicy;
 import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.sindy.SindyModel;
@@ -92,6 +93,11 @@ public final class OnnxExport {
 
       @Override
       public byte[] networkPolicy(NetworkPolicy p) {
+        throw notANetwork(model);
+      }
+
+      @Override
+      public byte[] mpcPolicy(MpcPolicy p) {
         throw notANetwork(model);
       }
     });
