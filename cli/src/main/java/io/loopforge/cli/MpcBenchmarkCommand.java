@@ -57,6 +57,10 @@ final class MpcBenchmarkCommand implements Callable<Integer> {
           + " mip adds the sparse ones' programs at H = 5 and 8).")
   Path models;
 
+  @Option(names = "--budgets", split = ",", paramLabel = "N",
+      description = "ReLU budgets of the compare study: the models <plant>-gated-<N>.json (default: 16,8,4).")
+  int[] budgets;
+
   @Option(names = "--only", split = ",", paramLabel = "PART",
       description = "Studies to run: mip, compare, sindy, device (default: all; compare only with --models).")
   List<String> only;
@@ -95,6 +99,22 @@ final class MpcBenchmarkCommand implements Callable<Integer> {
       progress.println("mpc benchmark: planners in closed loop on cartpole-walls");
       PlannerComparisonStudy.Options co = quick ? PlannerComparisonStudy.Options.quick(models)
           : PlannerComparisonStudy.Options.standard(models);
+      if (budgets != null) {
+        co = co.withBudgets(budgets);
+      }
+      // before any work: the study reads these only after the dense model's closed loops
+      List<String> files = new ArrayList<>(List.of(co.plant() + "-dense.json"));
+      for (int b : co.budgets()) {
+        files.add(co.plant() + "-gated-" + b + ".json");
+      }
+      for (String f : files) {
+        if (!java.nio.file.Files.isRegularFile(models.resolve(f))) {
+          throw new ParameterException(spec.commandLine(), "--models: no " + models.resolve(f) + "; make the models"
+              + " with 'loopforge sparsify benchmark --plants " + co.plant() + " --budgets "
+              + String.join(",", java.util.Arrays.stream(co.budgets()).mapToObj(String::valueOf).toList())
+              + " --models " + models + "'");
+        }
+      }
       sections.add(PlannerComparisonStudy.markdown(PlannerComparisonStudy.run(co, progress)));
     }
     if (parts.contains("sindy")) {

@@ -111,5 +111,11 @@ class MpcCommandTest {
     r = run("mpc", "--model", net.toString(), "--plant", "cartpole-walls");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("mpc needs --model MODEL.json, --plant NAME and --out FILE.json"), r.err());
+
+    Path empty = Files.createDirectories(dir.resolve("no-models"));
+    r = run("mpc", "benchmark", "--only", "compare", "--models", empty.toString(), "--budgets", "3");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--models: no " + empty.resolve("cartpole-walls-dense.json") + "; make the models with"
+        + " 'loopforge sparsify benchmark --plants cartpole-walls --budgets 3 --models " + empty + "'"), r.err());
   }
 }

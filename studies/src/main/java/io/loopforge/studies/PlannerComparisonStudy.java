@@ -77,6 +77,14 @@ public final class PlannerComparisonStudy {
     public static Options quick(Path models) {
       return new Options(models, "cartpole-walls", new int[] {4}, 2, 10, 4, Duration.ofSeconds(1), 1);
     }
+
+    /** These options at other ReLU budgets (a model {@code <plant>-gated-<budget>.json} each). */
+    public Options withBudgets(int... relus) {
+      if (relus.length == 0) {
+        throw new IllegalArgumentException("at least one ReLU budget is needed");
+      }
+      return new Options(models, plant, relus.clone(), episodes, steps, horizon, mipTimeLimit, seed);
+    }
   }
 
   /** One controller's closed-loop costs on a model, one per episode, and its planning times. */
