@@ -61,6 +61,9 @@ final class MpcBenchmarkCommand implements Callable<Integer> {
       description = "ReLU budgets of the compare study: the models <plant>-gated-<N>.json (default: 16,8,4).")
   int[] budgets;
 
+  @Option(names = "--horizon", paramLabel = "H", description = "Planning horizon of the compare study (default: 5).")
+  Integer horizon;
+
   @Option(names = "--only", split = ",", paramLabel = "PART",
       description = "Studies to run: mip, compare, sindy, device (default: all; compare only with --models).")
   List<String> only;
@@ -101,6 +104,12 @@ final class MpcBenchmarkCommand implements Callable<Integer> {
           : PlannerComparisonStudy.Options.standard(models);
       if (budgets != null) {
         co = co.withBudgets(budgets);
+      }
+      if (horizon != null) {
+        if (horizon < 1) {
+          throw new ParameterException(spec.commandLine(), "--horizon must be at least 1, got " + horizon);
+        }
+        co = co.withHorizon(horizon);
       }
       // before any work: the study reads these only after the dense model's closed loops
       List<String> files = new ArrayList<>(List.of(co.plant() + "-dense.json"));

@@ -78,6 +78,14 @@ public final class PlannerComparisonStudy {
       return new Options(models, "cartpole-walls", new int[] {4}, 2, 10, 4, Duration.ofSeconds(1), 1);
     }
 
+    /** These options with another planning horizon, steps. */
+    public Options withHorizon(int steps) {
+      if (steps < 1) {
+        throw new IllegalArgumentException("the horizon must be at least 1 step, got " + steps);
+      }
+      return new Options(models, plant, budgets, episodes, this.steps, steps, mipTimeLimit, seed);
+    }
+
     /** These options at other ReLU budgets (a model {@code <plant>-gated-<budget>.json} each). */
     public Options withBudgets(int... relus) {
       if (relus.length == 0) {
