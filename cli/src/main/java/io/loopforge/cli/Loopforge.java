@@ -33,6 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
       DesignCommand.class,
       LoopCommand.class,
       MpcCommand.class,
+      DistillCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })
