@@ -45,9 +45,9 @@ import picocli.CommandLine.Spec;
       "Solves the MPC of MPC-SPEC (the mip planner on a relu-network model) from --samples states drawn in a",
       "box inside the plant's operating region (Latin hypercube by default), then for each --dagger round",
       "from the states the policy trained so far visits in closed loop on the plant, on all cores. Only",
-      "proven-optimal solves train; the others are counted. Then fits a ReLU network policy (written as a",
-      "policy model file: generate, firmware, hil and loop take it) and a sparse polynomial policy (STLSQ on",
-      "a polynomial library of state and reference; written as equations, not yet a model file).",
+      "proven-optimal solves train; the others are counted. Then fits a ReLU network policy and a sparse",
+      "polynomial policy (STLSQ on a polynomial library of state and reference), both written as policy model",
+      "files (OUT/relu-policy.json, OUT/polynomial-policy.json) that generate, firmware, hil and loop take.",
       "The solves go to OUT/solves/<batch>/chunk-NNNNN.csv as they finish: a rerun with the same options",
       "after a crash or Ctrl-C solves only the chunks that are missing.",
       "MPC-SPEC is JSON: {\"model\": \"net.json\" (relative to the spec), \"horizon\": 8, \"norm\": \"l1\"|\"linf\",",
@@ -214,8 +214,8 @@ final class DistillCommand implements Callable<Integer> {
     Distillation.Result r = d.run();
     Path relu = out.resolve("relu-policy.json");
     ModelFiles.write(Model.of(r.relu()), relu);
-    Path poly = out.resolve("polynomial-policy.txt");
-    AtomicFile.writeString(poly, r.polynomial().equations());
+    Path poly = out.resolve("polynomial-policy.json");
+    ModelFiles.write(Model.of(r.polynomial()), poly);
     ObjectNode summary = new ObjectMapper().createObjectNode();
     summary.put("format", "loopforge-distill/1");
     summary.put("mpc", mpcSpec.toString());
@@ -238,7 +238,8 @@ final class DistillCommand implements Callable<Integer> {
         statuses(r.data().statusCounts()), r.data().training().size(), r.data().excluded());
     w.printf(Locale.ROOT, "  solve time    median %.3g ms per solve%n", r.data().medianSolveMillis());
     w.printf(Locale.ROOT, "  relu policy   %s%n", r.relu());
-    w.printf(Locale.ROOT, "  polynomial    %d non-zero terms of degree ≤ %d%n", r.polynomial().nonZeros(), degree);
+    w.printf(Locale.ROOT, "  polynomial    %s%n", r.polynomial());
+    w.print(r.polynomial().equations().replaceAll("(?m)^", "                "));
     w.printf("  wrote %s, %s, %s%n", relu, poly, summaryFile);
     w.flush();
     return 0;

@@ -52,7 +52,9 @@ class DistillCommandTest {
     assertTrue(r.err().contains("40/40 solves"), r.err());
     Path policy = out.resolve("relu-policy.json");
     assertEquals(ModelKind.NETWORK_POLICY, ModelFiles.read(policy).kind());
-    assertTrue(Files.readString(out.resolve("polynomial-policy.txt")).startsWith("force ="));
+    Path polynomial = out.resolve("polynomial-policy.json");
+    assertEquals(ModelKind.POLYNOMIAL_POLICY, ModelFiles.read(polynomial).kind());
+    assertTrue(r.out().contains("                force = "), r.out());
     JsonNode summary = new ObjectMapper().readTree(out.resolve("distill.json").toFile());
     assertEquals(40, summary.get("solves").asInt());
     assertEquals(40, summary.get("statuses").get("OPTIMAL").asInt());
@@ -67,6 +69,13 @@ class DistillCommandTest {
         dir.resolve("gen").toString());
     assertEquals(0, gen.code(), gen.err());
     assertTrue(Files.isRegularFile(dir.resolve("gen/walls_policy.c")));
+    Run polyLoop = run("loop", "--plant", "cartpole-walls", "--controller", polynomial.toString(), "--steps", "5",
+        "--x0", "0.1,0.05,0,0", "--out", dir.resolve("poly-loop.json").toString());
+    assertEquals(0, polyLoop.code(), polyLoop.err());
+    Run polyGen = run("generate", "--model", polynomial.toString(), "--lang", "c,java", "--prefix", "walls_poly",
+        "--out", dir.resolve("gen").toString());
+    assertEquals(0, polyGen.code(), polyGen.err());
+    assertTrue(Files.isRegularFile(dir.resolve("gen/walls_poly.c")));
 
     // a rerun finds every chunk on disk: nothing is solved again, the policy is the same
     FileTime before = Files.getLastModifiedTime(out.resolve("solves/samples/chunk-00002.csv"));

@@ -94,6 +94,12 @@ public final class CodeGenerator {
       public Kernel networkPolicy(NetworkPolicy p) {
         return NetworkKernels.networkPolicy(p, options);
       }
+
+      @Override
+      public Kernel polynomialPolicy(io.loopforge.modeling.policy.PolynomialPolicy p) {
+        requireF32(q15, "the polynomial policy");
+        return PolynomialKernels.polynomialPolicy(p, options);
+      }
     });
   }
 

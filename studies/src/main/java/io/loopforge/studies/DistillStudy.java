@@ -76,6 +76,7 @@ public final class DistillStudy {
           }
         }).build().run();
     ModelFiles.write(Model.of(r.relu()), out.resolve("relu-policy.json"));
+    ModelFiles.write(Model.of(r.polynomial()), out.resolve("polynomial-policy.json"));
 
     List<double[]> starts = PlannerComparisonStudy.starts(o);
     StageCost cost = (x, u, ref, dt) -> problem.weighted(x, ref, problem.stateWeights())

@@ -363,6 +363,11 @@ public final class MipStudy {
       public FoldedReluNetwork networkPolicy(NetworkPolicy policy) {
         throw refused(m);
       }
+
+      @Override
+      public FoldedReluNetwork polynomialPolicy(io.loopforge.modeling.policy.PolynomialPolicy policy) {
+        throw refused(m);
+      }
     });
   }
 

@@ -174,6 +174,11 @@ public final class ModelFiles {
       public String networkPolicy(NetworkPolicy p) {
         return PolicyFile.toJson(p);
       }
+
+      @Override
+      public String polynomialPolicy(io.loopforge.modeling.policy.PolynomialPolicy p) {
+        return PolicyFile.toJson(p);
+      }
     });
   }
 

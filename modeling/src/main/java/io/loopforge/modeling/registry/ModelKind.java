@@ -15,7 +15,9 @@ public enum ModelKind {
   /** An affine state-feedback policy ({@code "type": "policy"}, {@code "policy": "affine"}). */
   AFFINE_POLICY("policy", "affine policy"),
   /** A ReLU-network policy ({@code "type": "policy"}, {@code "policy": "relu-network"}). */
-  NETWORK_POLICY("policy", "ReLU-network policy");
+  NETWORK_POLICY("policy", "ReLU-network policy"),
+  /** A sparse polynomial policy ({@code "type": "policy"}, {@code "policy": "polynomial"}). */
+  POLYNOMIAL_POLICY("policy", "polynomial policy");
 
   private final String fileType;
   private final String description;
@@ -47,6 +49,6 @@ public enum ModelKind {
 
   /** Whether the kind is a controller ({@code u = control(x, reference)}). */
   public boolean isController() {
-    return this == AFFINE_POLICY || this == NETWORK_POLICY;
+    return this == AFFINE_POLICY || this == NETWORK_POLICY || this == POLYNOMIAL_POLICY;
   }
 }

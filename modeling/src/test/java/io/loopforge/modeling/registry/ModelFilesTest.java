@@ -68,8 +68,12 @@ class ModelFilesTest {
         .addHiddenLayer(new double[] {1, -1, 1, 0}, new double[] {0, 1},
             new NeuronKind[] {NeuronKind.RELU, NeuronKind.IDENTITY})
         .output(new double[] {2, -1}, new double[] {0.5}).build();
+    io.loopforge.modeling.policy.PolynomialPolicy poly = io.loopforge.modeling.policy.PolynomialPolicy.of(
+        List.of("p", "v"), List.of("f"), List.of("p_ref", "v_ref"), 0.05,
+        new int[][] {{0, 0, 0, 0}, {1, 0, 0, 0}, {2, 1, 0, 0}, {0, 0, 1, 0}}, new double[][] {{0.25, -3, 0.125, 3}},
+        InputBounds.of(new double[] {-2}, new double[] {2}));
     return List.of(Model.of(sindy()), Model.of(network()), Model.of(FoldedReluNetwork.fold(network())),
-        Model.of(affine), Model.of(net));
+        Model.of(affine), Model.of(net), Model.of(poly));
   }
 
   @Test
@@ -125,6 +129,11 @@ class ModelFilesTest {
       @Override
       public String networkPolicy(NetworkPolicy policy) {
         return "network policy";
+      }
+
+      @Override
+      public String polynomialPolicy(io.loopforge.modeling.policy.PolynomialPolicy policy) {
+        return "polynomial policy";
       }
     });
     assertEquals("network", what);

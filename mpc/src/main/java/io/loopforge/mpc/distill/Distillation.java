@@ -3,6 +3,7 @@ package io.loopforge.mpc.distill;
 import io.loopforge.modeling.plant.Plant;
 import io.loopforge.modeling.policy.InputBounds;
 import io.loopforge.modeling.policy.NetworkPolicy;
+import io.loopforge.modeling.policy.PolynomialPolicy;
 import io.loopforge.mpc.MpcException;
 import io.loopforge.mpc.MpcProblem;
 import io.loopforge.mpc.Planner;

@@ -1,6 +1,8 @@
 package io.loopforge.mpc.distill;
 
 import io.loopforge.modeling.policy.InputBounds;
+import io.loopforge.modeling.policy.PolynomialPolicy;
+import io.loopforge.modeling.sindy.Feature;
 import io.loopforge.modeling.sindy.BoundLibrary;
 import io.loopforge.modeling.sindy.FeatureLibrary;
 import io.loopforge.modeling.sindy.SparseRegression;
@@ -10,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Fits a {@link PolynomialPolicy} to MPC solves: STLSQ ({@link Stlsq}) of the inputs on a polynomial library
+ * Fits a {@link PolynomialPolicy} (a policy model file kind) to MPC solves: STLSQ ({@link Stlsq}) of the inputs on a polynomial library
  * of state and reference, on the dataset's trainable records (status OPTIMAL), as SINDy-RL does.
  */
 public final class PolynomialPolicyFit {
@@ -49,6 +51,32 @@ public final class PolynomialPolicyFit {
     if (coef.length != nu) {
       throw new IllegalStateException("STLSQ returned " + coef.length + " equations for " + nu + " inputs");
     }
-    return new PolynomialPolicy(data.stateNames(), data.inputNames(), dt, lib, coef, bounds);
+    // keep the terms with a non-zero coefficient, as exponents of z = [x; x_ref]
+    List<int[]> exps = new ArrayList<>();
+    List<Integer> kept = new ArrayList<>();
+    List<Feature> features = lib.features();
+    for (int t = 0; t < features.size(); t++) {
+      boolean used = false;
+      for (double[] row : coef) {
+        used |= row[t] != 0;
+      }
+      if (!used) {
+        continue;
+      }
+      int[] e = new int[2 * nx];
+      for (int j = 0; j < e.length; j++) {
+        e[j] = features.get(t).exponent(j);
+      }
+      exps.add(e);
+      kept.add(t);
+    }
+    double[][] c = new double[nu][kept.size()];
+    for (int i = 0; i < nu; i++) {
+      for (int k = 0; k < kept.size(); k++) {
+        c[i][k] = coef[i][kept.get(k)];
+      }
+    }
+    return PolynomialPolicy.of(data.stateNames(), data.inputNames(), vars.subList(nx, 2 * nx), dt,
+        exps.toArray(new int[0][]), c, bounds);
   }
 }
