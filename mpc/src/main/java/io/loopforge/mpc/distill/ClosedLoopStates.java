@@ -18,14 +18,14 @@ public final class ClosedLoopStates {
 
   /**
    * The states of closed loops from {@code starts}, {@code steps} steps each, at the controller's dt,
-   * tracking {@code reference}; states outside {@code region} (the loop left the operating region) are
-   * dropped.
+   * tracking {@code reference}; states outside the plant's operating region (where the loop went astray;
+   * infinite sides keep everything) are dropped.
    */
   public static List<double[]> visit(Plant plant, Controller controller, List<double[]> starts, int steps,
-      double[] reference, SampleRegion region) {
+      double[] reference) {
     List<double[]> out = new ArrayList<>();
-    double[] lo = region.lower();
-    double[] hi = region.upper();
+    double[] lo = plant.stateLower();
+    double[] hi = plant.stateUpper();
     for (double[] x0 : starts) {
       ClosedLoopResult r = ClosedLoop.builder(plant, controller).steps(steps).initialState(x0).reference(reference)
           .stopOutsideRegion(false).build().run();

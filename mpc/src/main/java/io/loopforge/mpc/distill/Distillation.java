@@ -48,20 +48,19 @@ public final class Distillation {
 
   public Result run() throws InterruptedException {
     MpcProblem problem = o.planners.get().problem();
-    o.region.requireInside(o.plant);
+    SampleRegion region = (o.region != null ? o.region : SampleRegion.ofPlant(o.plant, 0.5)).requireInside(o.plant);
     double[] ref = problem.stateReference();
     InputBounds box = InputBounds.of(problem.inputLower(), problem.inputUpper());
     double dt = problem.model().dt();
     long t0 = System.nanoTime();
-    List<SolveTask> tasks = SolveJob.tasks(o.region.sample(o.design, o.samples, o.seed), ref);
+    List<SolveTask> tasks = SolveJob.tasks(region.sample(o.design, o.samples, o.seed), ref);
     o.listener.batch("samples", tasks.size());
     SolveDataset data = job(tasks, "samples").run();
     List<Integer> sizes = new ArrayList<>(List.of(data.size()));
-    SampleRegion operating = SampleRegion.ofPlant(o.plant, 1);
     for (int round = 1; round <= o.daggerRounds; round++) {
       NetworkPolicy current = o.trainer.train(data, box, dt);
-      List<double[]> starts = o.region.sample(SampleRegion.Design.UNIFORM, o.daggerEpisodes, o.seed + round);
-      List<double[]> visited = ClosedLoopStates.visit(o.plant, current, starts, o.daggerSteps, ref, operating);
+      List<double[]> starts = region.sample(SampleRegion.Design.UNIFORM, o.daggerEpisodes, o.seed + round);
+      List<double[]> visited = ClosedLoopStates.visit(o.plant, current, starts, o.daggerSteps, ref);
       String name = "dagger-" + round;
       o.listener.batch(name, visited.size());
       SolveDataset more = job(SolveJob.tasks(visited, ref), name).run();
@@ -102,9 +101,9 @@ public final class Distillation {
     private Builder(Supplier<Planner> planners, Plant plant) {
       this.planners = Objects.requireNonNull(planners, "planners");
       this.plant = Objects.requireNonNull(plant, "plant");
-      this.region = SampleRegion.ofPlant(plant, 0.5);
     }
 
+    /** The box the states are sampled from (default: the central half of the plant's operating region). */
     public Builder region(SampleRegion r) {
       this.region = Objects.requireNonNull(r, "region");
       return this;

@@ -149,11 +149,10 @@ class DistilledPoliciesTest {
   void closedLoopStatesComeFromTheControllersOwnLoops() {
     PolynomialPolicy p = PolynomialPolicyFit.fit(data, 1, 0.01, BOX, 0.05);
     List<double[]> starts = List.of(new double[] {0.2, 0.1, 0, 0}, new double[] {-0.3, -0.1, 0.2, 0});
-    SampleRegion wide = SampleRegion.ofPlant(DistillFixtures.PLANT, 1);
-    List<double[]> xs = ClosedLoopStates.visit(DistillFixtures.PLANT, p, starts, 10, PROBLEM.stateReference(), wide);
+    List<double[]> xs = ClosedLoopStates.visit(DistillFixtures.PLANT, p, starts, 10, PROBLEM.stateReference());
     assertEquals(20, xs.size()); // 10 states per loop (x0 … x9), all inside the operating region
     assertArrayEquals(starts.get(1), xs.get(10));
-    assertEquals(xs.size(), ClosedLoopStates.visit(DistillFixtures.PLANT, p, starts, 10, PROBLEM.stateReference(), wide)
+    assertEquals(xs.size(), ClosedLoopStates.visit(DistillFixtures.PLANT, p, starts, 10, PROBLEM.stateReference())
         .size());
   }
 }
