@@ -144,7 +144,8 @@ final class DistillCommand implements Callable<Integer> {
     if (!engine.equals("local")) {
       if (engine.equals("spark")) {
         throw new ParameterException(spec.commandLine(), "--engine spark: this command line has the local engine"
-            + " only (Spark is too large for its jar); use --engine local");
+            + " only (Spark is too large for its jar); use --engine local, or io.loopforge.spark.SparkSolveJob from"
+            + " the optional loopforge-spark module in a Spark application");
       }
       throw new ParameterException(spec.commandLine(), "--engine must be local or spark, got " + engine);
     }
