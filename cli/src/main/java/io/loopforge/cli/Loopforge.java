@@ -36,6 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
       ImportCommand.class,
       ExportCommand.class,
       OptimizeCommand.class,
+      DistillCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -10,6 +10,7 @@ import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.policy.AffinePolicy;
 import io.loopforge.modeling.policy.MpcPolicy;
 import io.loopforge.modeling.policy.NetworkPolicy;
+import io.loopforge.modeling.policy.PolynomialPolicy;
 import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.registry.ModelFile;
 import io.loopforge.modeling.registry.ModelFiles;
@@ -207,6 +208,11 @@ final class OptimizeCommand implements Callable<Integer> {
 
       @Override
       public FoldedReluNetwork mpcPolicy(MpcPolicy p) {
+        throw notANetwork(file);
+      }
+
+      @Override
+      public FoldedReluNetwork polynomialPolicy(PolynomialPolicy p) {
         throw notANetwork(file);
       }
     });

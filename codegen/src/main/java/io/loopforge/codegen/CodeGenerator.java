@@ -101,6 +101,12 @@ public final class CodeGenerator {
         requireF32(q15, "the MPC controller");
         return MpcKernels.mpc(p, options);
       }
+
+      @Override
+      public Kernel polynomialPolicy(io.loopforge.modeling.policy.PolynomialPolicy p) {
+        requireF32(q15, "the polynomial policy");
+        return PolynomialKernels.polynomialPolicy(p, options);
+      }
     });
   }
 

@@ -35,7 +35,8 @@ class PolicyAgreementTest {
     Map<String, float[][]> inputs = new LinkedHashMap<>();
     Map<String, Policy> policies = new LinkedHashMap<>();
     for (int i = 0; i < POLICIES; i++) {
-      Policy p = i % 2 == 0 ? RandomModels.affine(rng) : RandomModels.networkPolicy(rng);
+      Policy p = i % 3 == 0 ? RandomModels.affine(rng)
+          : i % 3 == 1 ? RandomModels.networkPolicy(rng) : RandomModels.polynomialPolicy(rng);
       String prefix = "ctl" + i;
       GeneratedCode code = CodeGenerator.generate(Model.of(p), CodegenOptions.builder(prefix).javaPackage("twins").build());
       codes.add(code);

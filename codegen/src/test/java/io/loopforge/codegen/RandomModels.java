@@ -110,6 +110,29 @@ final class RandomModels {
     return b.output(uniform(rng, nu * cols, 2.0 / Math.sqrt(cols)), uniform(rng, nu, 0.5)).build();
   }
 
+  /** A sparse polynomial policy: up to 12 monomials of total degree ≤ 3, some coefficients exactly zero. */
+  static io.loopforge.modeling.policy.PolynomialPolicy polynomialPolicy(SplittableRandom rng) {
+    int nx = 1 + rng.nextInt(4);
+    int nu = 1 + rng.nextInt(3);
+    int nr = rng.nextInt(nx + 1);
+    int terms = 1 + rng.nextInt(12);
+    int[][] e = new int[terms][nx + nr];
+    for (int t = 1; t < terms; t++) { // term 0 stays the constant
+      int degree = 1 + rng.nextInt(3);
+      for (int k = 0; k < degree; k++) {
+        e[t][rng.nextInt(nx + nr)]++;
+      }
+    }
+    double[][] c = new double[nu][terms];
+    for (int i = 0; i < nu; i++) {
+      for (int t = 0; t < terms; t++) {
+        c[i][t] = rng.nextInt(4) == 0 ? 0 : 2 * rng.nextDouble() - 1;
+      }
+    }
+    return io.loopforge.modeling.policy.PolynomialPolicy.of(names("x", nx), names("u", nu), names("r", nr), 0.01, e, c,
+        bounds(rng, nu));
+  }
+
   /**
    * {@code n} input records of {@code width} floats: the first few exercise the edges (zeros, NaN,
    * infinity, huge values, signed zero), the rest are uniform in [−scale, scale].

@@ -369,6 +369,11 @@ public final class MipStudy {
       public FoldedReluNetwork mpcPolicy(MpcPolicy policy) {
         throw refused(m);
       }
+
+      @Override
+      public FoldedReluNetwork polynomialPolicy(io.loopforge.modeling.policy.PolynomialPolicy policy) {
+        throw refused(m);
+      }
     });
   }
 

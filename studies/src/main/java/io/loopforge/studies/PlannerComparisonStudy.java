@@ -166,7 +166,7 @@ public final class PlannerComparisonStudy {
     int relus = switch (m.kind()) {
       case RELU_NETWORK -> ((ReluNetwork) m.value()).reluCount();
       case FOLDED_RELU_NETWORK -> ((FoldedReluNetwork) m.value()).reluCount();
-      case SINDY, AFFINE_POLICY, NETWORK_POLICY, MPC_POLICY -> throw new IllegalArgumentException(file + " holds "
+      case SINDY, AFFINE_POLICY, NETWORK_POLICY, MPC_POLICY, POLYNOMIAL_POLICY -> throw new IllegalArgumentException(file + " holds "
           + m.kind().withArticle() + ", not a ReLU network");
     };
     return new Network(m.dynamics("the planner comparison"), relus);

@@ -18,6 +18,7 @@ import io.loopforge.modeling.onnx.proto.OnnxProto.ValueInfoProto;
 import io.loopforge.modeling.policy.AffinePolicy;
 import io.loopforge.modeling.policy.MpcPolicy;
 import io.loopforge.modeling.policy.NetworkPolicy;
+import io.loopforge.modeling.policy.PolynomialPolicy;
 import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.sindy.SindyModel;
 import java.io.IOException;
@@ -98,6 +99,11 @@ public final class OnnxExport {
 
       @Override
       public byte[] mpcPolicy(MpcPolicy p) {
+        throw notANetwork(model);
+      }
+
+      @Override
+      public byte[] polynomialPolicy(PolynomialPolicy p) {
         throw notANetwork(model);
       }
     });

@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * <pre>
  * "format": "loopforge-model/1", "type": "policy",
- * "policy": "affine" | "relu-network",
+ * "policy": "affine" | "relu-network" | "polynomial",
  * "state_names": [...], "input_names": [...], "reference_names": [...],
  * "dt": seconds,
  * "input_bounds": {"lower": [number | null, …], "upper": [number | null, …]}   optional; null: unbounded
@@ -35,6 +35,10 @@ import java.util.Set;
  * relu-network ({@link NetworkPolicy}, network input [x; reference]):
  *   "layers": [{"inputs": cols, "outputs": rows, "weights": [rows·cols, row-major], "biases": [rows],
  *               "kinds": ["relu" | "identity" | "zero", …]}, …]     kinds on hidden layers only
+ *
+ * polynomial ({@link PolynomialPolicy}, z = [x; reference]):
+ *   "terms": [[e₀, …], …]                         one row per term: the exponent of each entry of z
+ *   "coefficients": [[c₀, …], …]                  nu rows, one coefficient per term
  * </pre>
  *
  * Errors name the file and the key.
@@ -47,6 +51,7 @@ public final class PolicyFile {
       Set.of("format", "type", "policy", "state_names", "input_names", "reference_names", "dt", "input_bounds");
   private static final Set<String> AFFINE_KEYS = Set.of("reference", "gain", "input_reference");
   private static final Set<String> NETWORK_KEYS = Set.of("layers");
+  private static final Set<String> POLYNOMIAL_KEYS = Set.of("terms", "coefficients");
 
   private PolicyFile() {}
 
@@ -55,7 +60,8 @@ public final class PolicyFile {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("format", FORMAT);
     root.put("type", TYPE);
-    root.put("policy", policy instanceof AffinePolicy ? "affine" : "relu-network");
+    root.put("policy", policy instanceof AffinePolicy ? "affine"
+        : policy instanceof NetworkPolicy ? "relu-network" : "polynomial");
     names(root.putArray("state_names"), policy.stateNames());
     names(root.putArray("input_names"), policy.inputNames());
     names(root.putArray("reference_names"), policy.referenceNames());
@@ -92,6 +98,22 @@ public final class PolicyFile {
         ArrayNode ur = root.putArray("input_reference");
         for (double v : a.inputReference()) {
           ur.add(v);
+        }
+      }
+    } else if (policy instanceof PolynomialPolicy) {
+      PolynomialPolicy pp = (PolynomialPolicy) policy;
+      ArrayNode terms = root.putArray("terms");
+      for (int t = 0; t < pp.termCount(); t++) {
+        ArrayNode row = terms.addArray();
+        for (int e : pp.exponents(t)) {
+          row.add(e);
+        }
+      }
+      ArrayNode coef = root.putArray("coefficients");
+      for (int i = 0; i < pp.inputDim(); i++) {
+        ArrayNode row = coef.addArray();
+        for (double c : pp.coefficients(i)) {
+          row.add(c);
         }
       }
     } else {
@@ -183,12 +205,14 @@ public final class PolicyFile {
         extra = AFFINE_KEYS;
       } else if (kind.equals("relu-network")) {
         extra = NETWORK_KEYS;
+      } else if (kind.equals("polynomial")) {
+        extra = POLYNOMIAL_KEYS;
       } else {
-        throw fail("key 'policy' is '" + kind + "', expected 'affine' or 'relu-network'");
+        throw fail("key 'policy' is '" + kind + "', expected 'affine', 'relu-network' or 'polynomial'");
       }
       root.fieldNames().forEachRemaining(k -> {
         if (!COMMON_KEYS.contains(k) && !extra.contains(k)) {
-          throw fail("unknown key '" + k + "' for a" + (kind.equals("affine") ? "n affine" : " relu-network")
+          throw fail("unknown key '" + k + "' for a" + (kind.equals("affine") ? "n affine" : " " + kind)
               + " policy");
         }
       });
@@ -197,7 +221,8 @@ public final class PolicyFile {
       double dt = dt();
       InputBounds bounds = bounds(inputs.size());
       try {
-        return kind.equals("affine") ? affine(states, inputs, dt, bounds) : network(states, inputs, dt, bounds);
+        return kind.equals("affine") ? affine(states, inputs, dt, bounds)
+            : kind.equals("relu-network") ? network(states, inputs, dt, bounds) : polynomial(states, inputs, dt, bounds);
       } catch (IllegalArgumentException e) {
         throw fail(e.getMessage());
       }
@@ -249,6 +274,41 @@ public final class PolicyFile {
       new DenseLayersReader(source, "the states and the reference", "input", true).read(root.get("layers"),
           b.layers());
       return b.build();
+    }
+
+    private PolynomialPolicy polynomial(List<String> states, List<String> inputs, double dt, InputBounds bounds) {
+      List<String> refs = names("reference_names", false);
+      int nz = states.size() + refs.size();
+      JsonNode t = root.get("terms");
+      if (t == null || !t.isArray()) {
+        throw fail(t == null ? "missing key 'terms' (one row of " + nz + " exponents per term)"
+            : "key 'terms' must be an array of rows");
+      }
+      int[][] e = new int[t.size()][nz];
+      for (int k = 0; k < t.size(); k++) {
+        JsonNode row = t.get(k);
+        if (!row.isArray() || row.size() != nz) {
+          throw fail("key 'terms[" + k + "]' must be an array of " + nz + " exponents (one per state and reference"
+              + " entry)");
+        }
+        for (int j = 0; j < nz; j++) {
+          JsonNode v = row.get(j);
+          if (!v.isIntegralNumber() || v.asInt() < 0 || v.asInt() > 16) {
+            throw fail("key 'terms[" + k + "][" + j + "]' must be an integer exponent in 0 … 16, got " + v);
+          }
+          e[k][j] = v.asInt();
+        }
+      }
+      JsonNode c = root.get("coefficients");
+      if (c == null || !c.isArray() || c.size() != inputs.size()) {
+        throw fail(c == null ? "missing key 'coefficients' (one row per input)"
+            : "key 'coefficients' must have one row per input (" + inputs.size() + ")");
+      }
+      double[][] coef = new double[inputs.size()][];
+      for (int i = 0; i < coef.length; i++) {
+        coef[i] = numbers(c.get(i), "coefficients[" + i + "]", e.length, false);
+      }
+      return PolynomialPolicy.of(states, inputs, refs, dt, e, coef, bounds);
     }
 
     private InputBounds bounds(int nu) {

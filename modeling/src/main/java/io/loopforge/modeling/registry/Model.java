@@ -8,6 +8,7 @@ import io.loopforge.modeling.policy.AffinePolicy;
 import io.loopforge.modeling.policy.Controller;
 import io.loopforge.modeling.policy.MpcPolicy;
 import io.loopforge.modeling.policy.NetworkPolicy;
+import io.loopforge.modeling.policy.PolynomialPolicy;
 import io.loopforge.modeling.policy.Policy;
 import io.loopforge.modeling.sindy.SindyModel;
 import java.util.List;
@@ -27,7 +28,7 @@ import java.util.Optional;
  */
 public sealed interface Model
     permits Model.Sindy, Model.Network, Model.FoldedNetwork, Model.AffineController, Model.NetworkController,
-    Model.MpcController {
+    Model.MpcController, Model.PolynomialController {
 
   /** One method per kind of model. */
   interface Visitor<R> {
@@ -42,13 +43,15 @@ public sealed interface Model
     R networkPolicy(NetworkPolicy policy);
 
     R mpcPolicy(MpcPolicy policy);
+
+    R polynomialPolicy(PolynomialPolicy policy);
   }
 
   ModelKind kind();
 
   <R> R accept(Visitor<R> visitor);
 
-  /** The model object itself (a SindyModel, ReluNetwork, FoldedReluNetwork, AffinePolicy, NetworkPolicy or MpcPolicy). */
+  /** The model object itself (a SindyModel, ReluNetwork, FoldedReluNetwork, AffinePolicy, NetworkPolicy, PolynomialPolicy or MpcPolicy). */
   Object value();
 
   default List<String> stateNames() {
@@ -117,9 +120,16 @@ public sealed interface Model
     return new MpcController(policy);
   }
 
-  /** A policy of either kind ({@link Policy} is sealed: affine or network). */
+  static Model of(PolynomialPolicy policy) {
+    return new PolynomialController(policy);
+  }
+
+  /** A policy of any kind ({@link Policy} is sealed: affine, network or polynomial). */
   static Model of(Policy policy) {
-    return policy instanceof AffinePolicy ? of((AffinePolicy) policy) : of((NetworkPolicy) policy);
+    if (policy instanceof AffinePolicy) {
+      return of((AffinePolicy) policy);
+    }
+    return policy instanceof NetworkPolicy ? of((NetworkPolicy) policy) : of((PolynomialPolicy) policy);
   }
 
   /** A SINDy model. */
@@ -324,6 +334,38 @@ public sealed interface Model
     @Override
     public <R> R accept(Visitor<R> visitor) {
       return visitor.mpcPolicy(policy);
+    }
+
+    @Override
+    public Object value() {
+      return policy;
+    }
+  }
+
+  /** A sparse polynomial policy of state and reference. */
+  record PolynomialController(PolynomialPolicy policy) implements Model {
+    public PolynomialController {
+      Objects.requireNonNull(policy, "policy");
+    }
+
+    @Override
+    public Optional<DynamicsModel> asDynamics() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<Controller> asController() {
+      return Optional.of(policy);
+    }
+
+    @Override
+    public ModelKind kind() {
+      return ModelKind.POLYNOMIAL_POLICY;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.polynomialPolicy(policy);
     }
 
     @Override

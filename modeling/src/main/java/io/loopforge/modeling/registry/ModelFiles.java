@@ -182,6 +182,11 @@ public final class ModelFiles {
       public String mpcPolicy(MpcPolicy p) {
         return MpcPolicyFile.toJson(p);
       }
+
+      @Override
+      public String polynomialPolicy(io.loopforge.modeling.policy.PolynomialPolicy p) {
+        return PolicyFile.toJson(p);
+      }
     });
   }
 

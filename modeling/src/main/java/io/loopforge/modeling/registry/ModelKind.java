@@ -17,7 +17,9 @@ public enum ModelKind {
   /** A ReLU-network policy ({@code "type": "policy"}, {@code "policy": "relu-network"}). */
   NETWORK_POLICY("policy", "ReLU-network policy"),
   /** A model-predictive controller on a learned model, for the microcontroller ({@code "type": "mpc"}). */
-  MPC_POLICY("mpc", "on-device MPC controller");
+  MPC_POLICY("mpc", "on-device MPC controller"),
+  /** A sparse polynomial policy ({@code "type": "policy"}, {@code "policy": "polynomial"}). */
+  POLYNOMIAL_POLICY("policy", "polynomial policy");
 
   private final String fileType;
   private final String description;
@@ -53,6 +55,6 @@ public enum ModelKind {
    * the generated code (float32).
    */
   public boolean isController() {
-    return this == AFFINE_POLICY || this == NETWORK_POLICY;
+    return this == AFFINE_POLICY || this == NETWORK_POLICY || this == POLYNOMIAL_POLICY;
   }
 }

@@ -53,7 +53,7 @@ class PolicyFileTest {
     assertEquals("model file k.json: key 'gain[0]' has 1 values, expected 2", e.getMessage());
     String bad = json.replace("\"affine\"", "\"mpc\"");
     e = assertThrows(ModelingException.class, () -> PolicyFile.parse(bad, "k.json"));
-    assertEquals("model file k.json: key 'policy' is 'mpc', expected 'affine' or 'relu-network'", e.getMessage());
+    assertEquals("model file k.json: key 'policy' is 'mpc', expected 'affine', 'relu-network' or 'polynomial'", e.getMessage());
     String unknown = json.replace("\"gain\"", "\"gains\"");
     e = assertThrows(ModelingException.class, () -> PolicyFile.parse(unknown, "k.json"));
     assertEquals("model file k.json: unknown key 'gains' for an affine policy", e.getMessage());

@@ -73,8 +73,12 @@ class ModelFilesTest {
         .stateWeights(10).terminalWeights(20).inputWeights(0.1).rateWeights(0.01).referenceState(0.5)
         .referenceInput(0.25).inputBounds(InputBounds.of(new double[] {-3}, new double[] {Double.POSITIVE_INFINITY}))
         .build();
+    io.loopforge.modeling.policy.PolynomialPolicy poly = io.loopforge.modeling.policy.PolynomialPolicy.of(
+        List.of("p", "v"), List.of("f"), List.of("p_ref", "v_ref"), 0.05,
+        new int[][] {{0, 0, 0, 0}, {1, 0, 0, 0}, {2, 1, 0, 0}, {0, 0, 1, 0}}, new double[][] {{0.25, -3, 0.125, 3}},
+        InputBounds.of(new double[] {-2}, new double[] {2}));
     return List.of(Model.of(sindy()), Model.of(network()), Model.of(FoldedReluNetwork.fold(network())),
-        Model.of(affine), Model.of(net), Model.of(mpc));
+        Model.of(affine), Model.of(net), Model.of(mpc), Model.of(poly));
   }
 
   @Test
@@ -135,6 +139,11 @@ class ModelFilesTest {
       @Override
       public String mpcPolicy(MpcPolicy policy) {
         return "mpc";
+      }
+
+      @Override
+      public String polynomialPolicy(io.loopforge.modeling.policy.PolynomialPolicy policy) {
+        return "polynomial policy";
       }
     });
     assertEquals("network", what);

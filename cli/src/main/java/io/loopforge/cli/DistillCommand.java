@@ -1,0 +1,397 @@
+package io.loopforge.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loopforge.modeling.DynamicsModel;
+import io.loopforge.modeling.io.AtomicFile;
+import io.loopforge.modeling.plant.Plant;
+import io.loopforge.modeling.registry.Model;
+import io.loopforge.modeling.registry.ModelFile;
+import io.loopforge.modeling.registry.ModelFiles;
+import io.loopforge.mpc.MipPlanner;
+import io.loopforge.mpc.MpcException;
+import io.loopforge.mpc.MpcProblem;
+import io.loopforge.mpc.PlanStatus;
+import io.loopforge.mpc.distill.Distillation;
+import io.loopforge.mpc.distill.ExecutorFanOut;
+import io.loopforge.mpc.distill.Progress;
+import io.loopforge.mpc.distill.ReluPolicyTrainer;
+import io.loopforge.mpc.distill.SampleRegion;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code loopforge distill}: a mixed-integer MPC distilled into a ReLU network policy and a sparse polynomial. */
+@Command(
+    name = "distill",
+    mixinStandardHelpOptions = true,
+    header = "Distil a mixed-integer MPC into small explicit policies (a ReLU network, a sparse polynomial).",
+    sortOptions = false,
+    description = {
+      "Solves the MPC of MPC-SPEC (the mip planner on a relu-network model) from --samples states drawn in a",
+      "box inside the plant's operating region (Latin hypercube by default), then for each --dagger round",
+      "from the states the policy trained so far visits in closed loop on the plant, on all cores. Only",
+      "proven-optimal solves train; the others are counted. Then fits a ReLU network policy and a sparse",
+      "polynomial policy (STLSQ on a polynomial library of state and reference), both written as policy model",
+      "files (OUT/relu-policy.json, OUT/polynomial-policy.json) that generate, firmware, hil and loop take.",
+      "The solves go to OUT/solves/<batch>/chunk-NNNNN.csv as they finish: a rerun with the same options",
+      "after a crash or Ctrl-C solves only the chunks that are missing.",
+      "MPC-SPEC is JSON: {\"model\": \"net.json\" (relative to the spec), \"horizon\": 8, \"norm\": \"l1\"|\"linf\",",
+      "\"q\": [...], \"terminal\": [...], \"r\": [...], \"r_rate\": [...], \"rate_limit\": [...], \"x_ref\": [...],",
+      "\"state_penalty\": 100, \"time_limit_ms\": 2000}; only \"model\" is required (defaults as 'mpc').",
+      ""
+    },
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  loopforge distill --mpc walls-mpc.json --plant cartpole-walls --samples 2000 --dagger 1 --out distilled/",
+      "  loopforge loop --plant cartpole-walls --controller distilled/relu-policy.json --steps 60 --out run.json"
+    })
+final class DistillCommand implements Callable<Integer> {
+  private static final Set<String> SPEC_KEYS = Set.of("model", "horizon", "norm", "q", "terminal", "r", "r_rate",
+      "rate_limit", "x_ref", "state_penalty", "time_limit_ms");
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--mpc", required = true, paramLabel = "MPC-SPEC.json", description = "The MPC to distil (required).")
+  Path mpcSpec;
+
+  @Option(names = "--plant", required = true, paramLabel = "NAME", description = "Built-in plant (required).")
+  String plant;
+
+  @Option(names = "--samples", required = true, paramLabel = "N", description = "States sampled (required).")
+  int samples;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (required).")
+  Path out;
+
+  @Option(names = "--engine", defaultValue = "local", paramLabel = "E",
+      description = "local (all cores of this machine) or spark (default: ${DEFAULT-VALUE}).")
+  String engine;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Threads of the local engine (default: all cores).")
+  Integer threads;
+
+  @Option(names = "--sampling", defaultValue = "lhs", paramLabel = "D",
+      description = "lhs (Latin hypercube) or uniform (default: ${DEFAULT-VALUE}).")
+  String sampling;
+
+  @Option(names = "--region", defaultValue = "0.5", paramLabel = "F",
+      description = "Sample the central fraction F of the plant's operating region (default: ${DEFAULT-VALUE}).")
+  double regionFraction;
+
+  @Option(names = "--region-lower", split = ",", paramLabel = "X", description = "Lower corner of the sample box.")
+  double[] regionLower;
+
+  @Option(names = "--region-upper", split = ",", paramLabel = "X", description = "Upper corner of the sample box.")
+  double[] regionUpper;
+
+  @Option(names = "--dagger", defaultValue = "0", paramLabel = "N", description = "DAgger rounds (default: 0).")
+  int dagger;
+
+  @Option(names = "--dagger-episodes", defaultValue = "20", paramLabel = "N",
+      description = "Closed loops per DAgger round (default: ${DEFAULT-VALUE}).")
+  int daggerEpisodes;
+
+  @Option(names = "--dagger-steps", defaultValue = "60", paramLabel = "N",
+      description = "Steps per DAgger closed loop (default: ${DEFAULT-VALUE}).")
+  int daggerSteps;
+
+  @Option(names = "--chunk-size", defaultValue = "50", paramLabel = "N",
+      description = "Solves per chunk file (default: ${DEFAULT-VALUE}).")
+  int chunkSize;
+
+  @Option(names = "--hidden", split = ",", defaultValue = "16,16", paramLabel = "W",
+      description = "Hidden layer widths of the ReLU policy (default: ${DEFAULT-VALUE}).")
+  int[] hidden;
+
+  @Option(names = "--epochs", defaultValue = "300", paramLabel = "N", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--relus", paramLabel = "N", description = "Prune the ReLU policy to N ReLUs (default: keep all).")
+  Integer relus;
+
+  @Option(names = "--degree", defaultValue = "3", paramLabel = "D",
+      description = "Degree of the polynomial policy's library (default: ${DEFAULT-VALUE}).")
+  int degree;
+
+  @Option(names = "--threshold", defaultValue = "0.1", paramLabel = "T",
+      description = "STLSQ threshold of the polynomial policy, input units (default: ${DEFAULT-VALUE}).")
+  double threshold;
+
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    if (samples < 1 || chunkSize < 1 || dagger < 0 || daggerEpisodes < 1 || daggerSteps < 1 || epochs < 1) {
+      throw new ParameterException(spec.commandLine(), "--samples, --chunk-size, --dagger-episodes, --dagger-steps and"
+          + " --epochs must be at least 1 and --dagger at least 0");
+    }
+    if (!engine.equals("local")) {
+      if (engine.equals("spark")) {
+        throw new ParameterException(spec.commandLine(), "--engine spark: this command line has the local engine"
+            + " only (Spark is too large for its jar); use --engine local, or io.loopforge.spark.SparkSolveJob from"
+            + " the optional loopforge-spark module in a Spark application");
+      }
+      throw new ParameterException(spec.commandLine(), "--engine must be local or spark, got " + engine);
+    }
+    SampleRegion.Design design;
+    try {
+      design = SampleRegion.Design.forName(sampling);
+    } catch (MpcException e) {
+      throw new ParameterException(spec.commandLine(), "--sampling: " + e.getMessage());
+    }
+    checkOutFolder();
+    Plant p = PlantsCommand.create(spec, plant);
+    SampleRegion region = region(p);
+    ExecutorFanOut fanOut;
+    try {
+      fanOut = threads == null ? ExecutorFanOut.allCores() : ExecutorFanOut.threads(threads);
+    } catch (MpcException e) {
+      throw new ParameterException(spec.commandLine(), "--threads: " + e.getMessage());
+    }
+    SpecFile s = readSpec(p);
+    PrintWriter w = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    w.printf(Locale.ROOT, "distill: mip MPC of %s (H = %d, %s) on %s, %d %s samples in %s, %d DAgger round%s, %s%n",
+        s.model.name(), s.problem.horizon(), s.problem.norm().name().toLowerCase(Locale.ROOT), p.name(), samples,
+        design.cliName(), region, dagger, dagger == 1 ? "" : "s", fanOut.name());
+    w.flush();
+    ReluPolicyTrainer.Builder tb = ReluPolicyTrainer.builder().epochs(epochs).seed(seed);
+    try {
+      tb.hidden(hidden);
+      if (relus != null) {
+        tb.keepRelus(relus);
+      }
+    } catch (MpcException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    long[] lastPrint = {0};
+    Distillation.Listener listener = new Distillation.Listener() {
+      @Override
+      public void batch(String name, int tasks) {
+        synchronized (lastPrint) {
+          err.printf(Locale.ROOT, "solving %s: %d states%n", name, tasks);
+          err.flush();
+        }
+      }
+
+      @Override
+      public void progress(Progress pr) {
+        synchronized (lastPrint) {
+          long now = System.nanoTime();
+          if (now - lastPrint[0] > 1_000_000_000L || pr.done() == pr.total()) {
+            lastPrint[0] = now;
+            err.println("  " + pr);
+            err.flush();
+          }
+        }
+      }
+    };
+    Duration limit = s.timeLimitMs == null ? null : Duration.ofMillis(s.timeLimitMs);
+    Distillation d = Distillation.builder(() -> {
+      MipPlanner.Builder b = MipPlanner.builder(s.problem).deterministic(true);
+      if (limit != null) {
+        b.timeLimit(limit);
+      }
+      return b.build();
+    }, p).region(region).design(design).samples(samples).seed(seed).dagger(dagger, daggerEpisodes, daggerSteps)
+        .chunkSize(chunkSize).fanOut(fanOut).directory(out.resolve("solves")).listener(listener)
+        .description(s.model.sha256() + "|" + s.timeLimitMs).trainer(tb.build()).polynomial(degree, threshold).build();
+    Distillation.Result r = d.run();
+    Path relu = out.resolve("relu-policy.json");
+    ModelFiles.write(Model.of(r.relu()), relu);
+    Path poly = out.resolve("polynomial-policy.json");
+    ModelFiles.write(Model.of(r.polynomial()), poly);
+    ObjectNode summary = new ObjectMapper().createObjectNode();
+    summary.put("format", "loopforge-distill/1");
+    summary.put("mpc", mpcSpec.toString());
+    summary.put("plant", p.name());
+    summary.put("solves", r.data().size());
+    summary.put("trained_on", r.data().training().size());
+    ObjectNode counts = summary.putObject("statuses");
+    for (Map.Entry<PlanStatus, Integer> e : r.data().statusCounts().entrySet()) {
+      counts.put(e.getKey().name(), e.getValue());
+    }
+    summary.put("median_solve_ms", r.data().medianSolveMillis());
+    summary.put("relu_policy", relu.getFileName().toString());
+    summary.put("relu_policy_relus", r.relu().toString());
+    summary.put("polynomial_policy", poly.getFileName().toString());
+    summary.put("polynomial_nonzeros", r.polynomial().nonZeros());
+    Path summaryFile = out.resolve("distill.json");
+    AtomicFile.writeString(summaryFile, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValueAsString(summary) + "\n");
+    w.printf(Locale.ROOT, "  solves        %d (%s); %d proven optimal train, %d left out%n", r.data().size(),
+        statuses(r.data().statusCounts()), r.data().training().size(), r.data().excluded());
+    w.printf(Locale.ROOT, "  solve time    median %.3g ms per solve%n", r.data().medianSolveMillis());
+    w.printf(Locale.ROOT, "  relu policy   %s%n", r.relu());
+    w.printf(Locale.ROOT, "  polynomial    %s%n", r.polynomial());
+    w.print(r.polynomial().equations().replaceAll("(?m)^", "                "));
+    w.printf("  wrote %s, %s, %s%n", relu, poly, summaryFile);
+    w.flush();
+    return 0;
+  }
+
+  private static String statuses(Map<PlanStatus, Integer> m) {
+    StringBuilder s = new StringBuilder();
+    for (Map.Entry<PlanStatus, Integer> e : m.entrySet()) {
+      s.append(s.length() == 0 ? "" : ", ").append(e.getValue()).append(' ')
+          .append(e.getKey().name().toLowerCase(Locale.ROOT));
+    }
+    return s.toString();
+  }
+
+  /** The output folder: new, empty, or the output of an earlier distill (then its solves are resumed). */
+  private void checkOutFolder() throws IOException {
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new ParameterException(spec.commandLine(), "--out " + out + " is a file: give a folder");
+    }
+    if (Files.isDirectory(out) && !Files.isDirectory(out.resolve("solves"))) {
+      try (var list = Files.list(out)) {
+        if (list.findAny().isPresent()) {
+          throw new ParameterException(spec.commandLine(), "--out " + out + " is a folder with other files in it;"
+              + " give a new folder (or the folder of an earlier distill, to resume it)");
+        }
+      }
+    }
+    OutputPaths.refuseOverwrite(spec, out.resolve("relu-policy.json"), mpcSpec);
+    OutputPaths.checkWritableFolder(spec, "--out", out);
+  }
+
+  private SampleRegion region(Plant p) {
+    try {
+      SampleRegion r;
+      if (regionLower != null || regionUpper != null) {
+        if (regionLower == null || regionUpper == null) {
+          throw new ParameterException(spec.commandLine(), "--region-lower and --region-upper go together");
+        }
+        r = SampleRegion.of(regionLower, regionUpper);
+      } else {
+        r = SampleRegion.ofPlant(p, regionFraction);
+      }
+      return r.requireInside(p);
+    } catch (MpcException e) {
+      throw new ParameterException(spec.commandLine(), "the sample region: " + e.getMessage());
+    }
+  }
+
+  /** The parsed MPC spec. */
+  private record SpecFile(ModelFile model, MpcProblem problem, Long timeLimitMs) {}
+
+  private SpecFile readSpec(Plant p) throws IOException {
+    if (!Files.isRegularFile(mpcSpec)) {
+      throw new CliException("--mpc " + mpcSpec + ": no such file");
+    }
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(mpcSpec.toFile());
+    } catch (IOException e) {
+      throw new CliException(mpcSpec + ": not valid JSON: " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new CliException(mpcSpec + ": expected a JSON object with at least \"model\"");
+    }
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!SPEC_KEYS.contains(k)) {
+        throw new CliException(mpcSpec + ": unknown key '" + k + "'; known keys: " + new java.util.TreeSet<>(SPEC_KEYS));
+      }
+    }
+    if (!root.path("model").isTextual()) {
+      throw new CliException(mpcSpec + ": key 'model' must name the relu-network model file (relative to the spec)");
+    }
+    Path base = mpcSpec.toAbsolutePath().getParent();
+    ModelFile mf = ModelFiles.read(base.resolve(root.get("model").asText()));
+    DynamicsModel m = mf.model().dynamics("distill --mpc");
+    if (!m.stateNames().equals(p.stateNames()) || !m.inputNames().equals(p.inputNames())) {
+      throw new CliException("the model " + mf.name() + " has states " + m.stateNames() + " and inputs "
+          + m.inputNames() + " but the plant " + p.name() + " has states " + p.stateNames() + " and inputs "
+          + p.inputNames() + "; use a model learned from " + p.name() + "'s data");
+    }
+    int nx = m.stateDim();
+    int nu = m.inputDim();
+    MpcProblem.Norm norm;
+    String ns = root.path("norm").asText("l1");
+    switch (ns) {
+      case "l1" -> norm = MpcProblem.Norm.L1;
+      case "linf" -> norm = MpcProblem.Norm.LINF;
+      default -> throw new CliException(mpcSpec + ": key 'norm' must be l1 or linf (the MIP needs a linear cost), got "
+          + ns);
+    }
+    try {
+      MpcProblem.Builder b = MpcProblem.builder(m, integer(root, "horizon", 10)).norm(norm)
+          .stateReference(vector(root, "x_ref", nx, p.defaultTask().referenceState()))
+          .stateWeights(vector(root, "q", nx, fill(nx, 1)))
+          .inputWeights(vector(root, "r", nu, fill(nu, 0.01)))
+          .inputBounds(p.inputLower(), p.inputUpper())
+          .stateBounds(p.stateLower(), p.stateUpper(), root.path("state_penalty").asDouble(100));
+      if (p.defaultTask().hasReferenceInput()) {
+        b.inputReference(p.defaultTask().referenceInput());
+      }
+      if (root.has("terminal")) {
+        b.terminalWeights(vector(root, "terminal", nx, null));
+      }
+      if (root.has("r_rate")) {
+        b.inputRateWeights(vector(root, "r_rate", nu, null));
+      }
+      if (root.has("rate_limit")) {
+        b.inputRateLimit(vector(root, "rate_limit", nu, null));
+      }
+      Long limit = root.has("time_limit_ms") ? (long) integer(root, "time_limit_ms", 0) : null;
+      MpcProblem problem = b.build();
+      MipPlanner.builder(problem); // the MIP's own checks, before any solve
+      return new SpecFile(mf, problem, limit);
+    } catch (MpcException e) {
+      throw new CliException(mpcSpec + ": " + e.getMessage());
+    }
+  }
+
+  private int integer(JsonNode root, String key, int dflt) {
+    JsonNode n = root.get(key);
+    if (n == null) {
+      return dflt;
+    }
+    if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 1) {
+      throw new CliException(mpcSpec + ": key '" + key + "' must be a positive integer, got " + n);
+    }
+    return n.asInt();
+  }
+
+  private double[] vector(JsonNode root, String key, int n, double[] dflt) {
+    JsonNode a = root.get(key);
+    if (a == null) {
+      return dflt;
+    }
+    if (!a.isArray() || a.size() != n) {
+      throw new CliException(mpcSpec + ": key '" + key + "' must be an array of " + n + " numbers, got " + a);
+    }
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      if (!a.get(i).isNumber()) {
+        throw new CliException(mpcSpec + ": key '" + key + "[" + i + "]' must be a number, got " + a.get(i));
+      }
+      v[i] = a.get(i).asDouble();
+    }
+    return v;
+  }
+
+  private static double[] fill(int n, double v) {
+    double[] a = new double[n];
+    java.util.Arrays.fill(a, v);
+    return a;
+  }
+}

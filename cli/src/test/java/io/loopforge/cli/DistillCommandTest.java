@@ -1,0 +1,126 @@
+package io.loopforge.cli;
+
+import static io.loopforge.cli.LoopforgeTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loopforge.cli.LoopforgeTest.Run;
+import io.loopforge.modeling.plant.CartPoleWalls;
+import io.loopforge.modeling.plant.CartPoleWallsNetwork;
+import io.loopforge.modeling.registry.Model;
+import io.loopforge.modeling.registry.ModelFiles;
+import io.loopforge.modeling.registry.ModelKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code loopforge distill}: the files it writes, a resumed run, and the bad inputs. */
+class DistillCommandTest {
+  @TempDir static Path dir;
+  static Path spec;
+
+  @BeforeAll
+  static void mpcSpec() throws IOException {
+    ModelFiles.write(Model.of(CartPoleWallsNetwork.semiImplicitEuler(CartPoleWalls.withDefaults(), 0.05, 1)),
+        dir.resolve("walls.json"));
+    spec = dir.resolve("mpc.json");
+    Files.writeString(spec, "{\"model\": \"walls.json\", \"horizon\": 3, \"q\": [1, 1, 0.1, 0.1], \"r\": [0.01]}");
+  }
+
+  private static String[] distill(Path out, String... more) {
+    String[] base = {"distill", "--mpc", spec.toString(), "--plant", "cartpole-walls", "--samples", "40",
+        "--chunk-size", "10", "--threads", "2", "--epochs", "40", "--hidden", "8", "--degree", "1", "--region", "0.3",
+        "--out", out.toString()};
+    String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
+  @Test
+  void writesAPolicyThatLoopAndGenerateTakeAndResumesFromItsChunks() throws IOException {
+    Path out = dir.resolve("out");
+    Run r = run(distill(out));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("40 proven optimal train, 0 left out"), r.out());
+    assertTrue(r.err().contains("solving samples: 40 states"), r.err());
+    assertTrue(r.err().contains("40/40 solves"), r.err());
+    Path policy = out.resolve("relu-policy.json");
+    assertEquals(ModelKind.NETWORK_POLICY, ModelFiles.read(policy).kind());
+    Path polynomial = out.resolve("polynomial-policy.json");
+    assertEquals(ModelKind.POLYNOMIAL_POLICY, ModelFiles.read(polynomial).kind());
+    assertTrue(r.out().contains("                force = "), r.out());
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("distill.json").toFile());
+    assertEquals(40, summary.get("solves").asInt());
+    assertEquals(40, summary.get("statuses").get("OPTIMAL").asInt());
+    for (int c = 0; c < 4; c++) {
+      assertTrue(Files.isRegularFile(out.resolve("solves/samples/chunk-0000" + c + ".csv")));
+    }
+
+    Run loop = run("loop", "--plant", "cartpole-walls", "--controller", policy.toString(), "--steps", "5", "--x0",
+        "0.1,0.05,0,0", "--out", dir.resolve("loop.json").toString());
+    assertEquals(0, loop.code(), loop.err());
+    Run gen = run("generate", "--model", policy.toString(), "--lang", "c,java", "--prefix", "walls_policy", "--out",
+        dir.resolve("gen").toString());
+    assertEquals(0, gen.code(), gen.err());
+    assertTrue(Files.isRegularFile(dir.resolve("gen/walls_policy.c")));
+    Run polyLoop = run("loop", "--plant", "cartpole-walls", "--controller", polynomial.toString(), "--steps", "5",
+        "--x0", "0.1,0.05,0,0", "--out", dir.resolve("poly-loop.json").toString());
+    assertEquals(0, polyLoop.code(), polyLoop.err());
+    Run polyGen = run("generate", "--model", polynomial.toString(), "--lang", "c,java", "--prefix", "walls_poly",
+        "--out", dir.resolve("gen").toString());
+    assertEquals(0, polyGen.code(), polyGen.err());
+    assertTrue(Files.isRegularFile(dir.resolve("gen/walls_poly.c")));
+
+    // a rerun finds every chunk on disk: nothing is solved again, the policy is the same
+    FileTime before = Files.getLastModifiedTime(out.resolve("solves/samples/chunk-00002.csv"));
+    Files.delete(out.resolve("solves/samples/chunk-00003.csv"));
+    String first = Files.readString(policy);
+    Run again = run(distill(out));
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.err().contains("  30/40 solves, 0.0/s, ? left"), again.err());
+    assertEquals(before, Files.getLastModifiedTime(out.resolve("solves/samples/chunk-00002.csv")));
+    assertEquals(first, Files.readString(policy));
+  }
+
+  @Test
+  void aSampleRegionOutsideTheOperatingRegionIsAUsageError() {
+    Run r = run(distill(dir.resolve("wide"), "--region-lower", "-2,-0.1,-1,-1", "--region-upper", "0.5,0.1,1,1"));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("the sample region: the sample region's range of cart_position, [-2.0, 0.5], leaves"
+        + " plant cartpole-walls's operating region [-1.0, 1.0]"), r.err());
+    assertTrue(!Files.exists(dir.resolve("wide/solves")));
+  }
+
+  @Test
+  void theSparkEngineIsNotInTheCommandLinesJar() {
+    Run r = run(distill(dir.resolve("spark"), "--engine", "spark"));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--engine spark: this command line has the local engine only"), r.err());
+  }
+
+  @Test
+  void aBadSpecIsAFailureNamingTheKey() throws IOException {
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(bad, "{\"model\": \"walls.json\", \"horizn\": 3}");
+    Run r = run("distill", "--mpc", bad.toString(), "--plant", "cartpole-walls", "--samples", "4", "--out",
+        dir.resolve("bad").toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().startsWith("error: " + bad + ": unknown key 'horizn'"), r.err());
+  }
+
+  @Test
+  void anOutputFolderWithOtherFilesIsRefused() throws IOException {
+    Path other = dir.resolve("other");
+    Files.createDirectories(other);
+    Files.writeString(other.resolve("notes.txt"), "mine");
+    Run r = run(distill(other));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("is a folder with other files in it"), r.err());
+  }
+}
