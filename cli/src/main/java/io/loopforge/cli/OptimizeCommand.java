@@ -6,15 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loopforge.modeling.io.AtomicFile;
 import io.loopforge.modeling.nn.FoldedReluNetwork;
-import io.loopforge.modeling.nn.ReluNetwork;
-import io.loopforge.modeling.policy.AffinePolicy;
-import io.loopforge.modeling.policy.MpcPolicy;
-import io.loopforge.modeling.policy.NetworkPolicy;
-import io.loopforge.modeling.policy.PolynomialPolicy;
-import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.registry.ModelFile;
 import io.loopforge.modeling.registry.ModelFiles;
-import io.loopforge.modeling.sindy.SindyModel;
 import io.loopforge.mpc.NetworkOptimizer;
 import io.loopforge.mpc.NetworkOptimizer.Result;
 import io.loopforge.mpc.NetworkOptimizer.Sense;
@@ -180,42 +173,7 @@ final class OptimizeCommand implements Callable<Integer> {
   }
 
   private static FoldedReluNetwork network(ModelFile file) {
-    return file.model().accept(new Model.Visitor<FoldedReluNetwork>() {
-      @Override
-      public FoldedReluNetwork sindy(SindyModel m) {
-        throw notANetwork(file);
-      }
-
-      @Override
-      public FoldedReluNetwork network(ReluNetwork n) {
-        return FoldedReluNetwork.fold(n);
-      }
-
-      @Override
-      public FoldedReluNetwork foldedNetwork(FoldedReluNetwork n) {
-        return n;
-      }
-
-      @Override
-      public FoldedReluNetwork affinePolicy(AffinePolicy p) {
-        throw notANetwork(file);
-      }
-
-      @Override
-      public FoldedReluNetwork networkPolicy(NetworkPolicy p) {
-        throw notANetwork(file);
-      }
-
-      @Override
-      public FoldedReluNetwork mpcPolicy(MpcPolicy p) {
-        throw notANetwork(file);
-      }
-
-      @Override
-      public FoldedReluNetwork polynomialPolicy(PolynomialPolicy p) {
-        throw notANetwork(file);
-      }
-    });
+    return file.model().asFoldedNetwork().orElseThrow(() -> notANetwork(file));
   }
 
   private static CliException notANetwork(ModelFile file) {

@@ -5,7 +5,6 @@ import io.loopforge.modeling.loop.ClosedLoop;
 import io.loopforge.modeling.nn.FoldedReluNetwork;
 import io.loopforge.modeling.nn.MlpTrainer;
 import io.loopforge.modeling.nn.NetworkBounds;
-import io.loopforge.modeling.nn.ReluNetwork;
 import io.loopforge.modeling.nn.Normalization;
 import io.loopforge.modeling.nn.RolloutData;
 import io.loopforge.modeling.nn.TrainableMlp;
@@ -13,12 +12,8 @@ import io.loopforge.modeling.nn.TrainingConfig;
 import io.loopforge.modeling.nn.TrainingListener;
 import io.loopforge.modeling.plant.Plant;
 import io.loopforge.modeling.plant.PlantCatalog;
-import io.loopforge.modeling.policy.AffinePolicy;
-import io.loopforge.modeling.policy.MpcPolicy;
-import io.loopforge.modeling.policy.NetworkPolicy;
 import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.registry.ModelFiles;
-import io.loopforge.modeling.sindy.SindyModel;
 import io.loopforge.mpc.BoundTightener;
 import io.loopforge.mpc.CbcRunner;
 import io.loopforge.mpc.MilpInstance;
@@ -339,42 +334,7 @@ public final class MipStudy {
       return train(c, o);
     }
     Model m = ModelFiles.read(c.modelFile()).model();
-    return m.accept(new Model.Visitor<FoldedReluNetwork>() {
-      @Override
-      public FoldedReluNetwork sindy(SindyModel model) {
-        throw refused(m);
-      }
-
-      @Override
-      public FoldedReluNetwork network(ReluNetwork network) {
-        return FoldedReluNetwork.fold(network);
-      }
-
-      @Override
-      public FoldedReluNetwork foldedNetwork(FoldedReluNetwork network) {
-        return network;
-      }
-
-      @Override
-      public FoldedReluNetwork affinePolicy(AffinePolicy policy) {
-        throw refused(m);
-      }
-
-      @Override
-      public FoldedReluNetwork networkPolicy(NetworkPolicy policy) {
-        throw refused(m);
-      }
-
-      @Override
-      public FoldedReluNetwork mpcPolicy(MpcPolicy policy) {
-        throw refused(m);
-      }
-
-      @Override
-      public FoldedReluNetwork polynomialPolicy(io.loopforge.modeling.policy.PolynomialPolicy policy) {
-        throw refused(m);
-      }
-    });
+    return m.asFoldedNetwork().orElseThrow(() -> refused(m));
   }
 
   private static IllegalArgumentException refused(Model m) {

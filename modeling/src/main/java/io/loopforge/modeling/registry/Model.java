@@ -96,6 +96,17 @@ public sealed interface Model
   /** The model as a controller, when it is one. */
   Optional<Controller> asController();
 
+  /**
+   * The model as a folded ReLU network, what the mixed-integer encoders take: a folded network as it is, a
+   * dense one folded (the same function), anything else empty.
+   */
+  default Optional<FoldedReluNetwork> asFoldedNetwork() {
+    if (this instanceof FoldedNetwork f) {
+      return Optional.of(f.network());
+    }
+    return this instanceof Network n ? Optional.of(FoldedReluNetwork.fold(n.network())) : Optional.empty();
+  }
+
   static Model of(SindyModel model) {
     return new Sindy(model);
   }
