@@ -1,5 +1,6 @@
 package io.loopforge.modeling.registry;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -156,6 +157,25 @@ class ModelFilesTest {
     assertEquals(ModelFiles.sha256(ModelFiles.toJson(m).getBytes(StandardCharsets.UTF_8)), f.sha256());
     assertEquals("net.json", f.name());
     assertNotEquals(f.sha256(), ModelFiles.describe(Model.of(FoldedReluNetwork.fold(network())), "net.json").sha256());
+  }
+
+  @Test
+  void onlyNetworksOfTheDynamicsHaveAFoldedNetworkAndItComputesTheSame() {
+    int folded = 0;
+    for (Model m : oneOfEachKind()) {
+      boolean isNetwork = m.kind() == ModelKind.RELU_NETWORK || m.kind() == ModelKind.FOLDED_RELU_NETWORK;
+      assertEquals(isNetwork, m.asFoldedNetwork().isPresent(), m.kind().toString());
+      folded += isNetwork ? 1 : 0;
+    }
+    assertEquals(2, folded);
+    FoldedReluNetwork f = Model.of(network()).asFoldedNetwork().orElseThrow();
+    double[] x = {0.3, -0.7};
+    double[] u = {0.4};
+    double[] a = new double[2];
+    double[] b = new double[2];
+    network().step(x, u, a);
+    f.step(x, u, b);
+    assertArrayEquals(a, b, 1e-12);
   }
 
   @Test
