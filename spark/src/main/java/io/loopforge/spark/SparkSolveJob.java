@@ -79,13 +79,58 @@ public final class SparkSolveJob {
     return new Builder(recipe, tasks);
   }
 
-  /** A session named {@code appName}: {@code local[*]} when {@code spark.master} is not set. */
+  /**
+   * A session named {@code appName}: {@code local[*]} when {@code spark.master} is not set. A standalone
+   * master ({@code spark://host:port[,host:port…]}) is tried first with a plain connection: Spark's own
+   * client retries its registration for a minute before it gives up, this says at once which master
+   * cannot be reached.
+   *
+   * @throws MpcException when no master of a {@code spark://} URL accepts a connection
+   */
   public static SparkSession session(String appName) {
     SparkSession.Builder b = SparkSession.builder().appName(appName);
-    if (System.getProperty("spark.master") == null) {
+    String master = System.getProperty("spark.master");
+    if (master == null) {
       b.master("local[*]");
+    } else {
+      checkReachable(master, CONNECT_TIMEOUT_MS);
     }
     return b.getOrCreate();
+  }
+
+  private static final int CONNECT_TIMEOUT_MS = 3_000;
+
+  /**
+   * Checks that at least one master of a standalone URL accepts a TCP connection; other URLs (local,
+   * yarn, k8s) are left to Spark.
+   *
+   * @throws MpcException naming the URL, each master's failure and what to do
+   */
+  static void checkReachable(String master, int timeoutMillis) {
+    if (!master.startsWith("spark://")) {
+      return;
+    }
+    List<String> failures = new ArrayList<>();
+    for (String hostPort : master.substring("spark://".length()).split(",")) {
+      int colon = hostPort.lastIndexOf(':');
+      String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+      int port;
+      try {
+        port = colon < 0 ? 7077 : Integer.parseInt(hostPort.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new MpcException("spark.master " + master + ": '" + hostPort + "' is not host:port");
+      }
+      try (java.net.Socket socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress(host, port), timeoutMillis);
+        return;
+      } catch (java.io.IOException e) {
+        failures.add(host + ":" + port + " (" + (e.getMessage() == null ? e.getClass().getSimpleName()
+            : e.getMessage()) + ")");
+      }
+    }
+    throw new MpcException("the Spark master " + master + " cannot be reached: " + String.join(", ", failures)
+        + ". Start the master (and a worker), check the URL, or leave spark.master unset to run locally;"
+        + " nothing was solved or written, and chunks already under the output are kept");
   }
 
   public int chunkCount() {

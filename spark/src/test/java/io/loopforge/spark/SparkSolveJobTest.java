@@ -1,11 +1,13 @@
 package io.loopforge.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loopforge.modeling.plant.CartPoleWalls;
 import io.loopforge.modeling.plant.CartPoleWallsNetwork;
 import io.loopforge.mpc.MipPlanner;
+import io.loopforge.mpc.MpcException;
 import io.loopforge.mpc.MpcProblem;
 import io.loopforge.mpc.Planner;
 import io.loopforge.mpc.distill.ExecutorFanOut;
@@ -80,6 +82,38 @@ class SparkSolveJobTest {
     assertEquals(List.of(2), job.run(spark));
     assertSame(local.records(), SparkSolveJob.read(spark, out));
     assertEquals(List.of(), job.run(spark));
+  }
+
+  @Test
+  void anUnreachableMasterIsNamedAtOnceAndTheChunksOnDiskStay(@TempDir Path dir) throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort(); // closed again: nothing listens there
+    }
+    Path chunk = Files.createDirectories(dir.resolve("parquet").resolve("chunk=0"));
+    Files.writeString(chunk.resolve("part-0.parquet"), "kept");
+    String master = "spark://127.0.0.1:" + port;
+    long t0 = System.nanoTime();
+    String before = System.getProperty("spark.master");
+    System.setProperty("spark.master", master);
+    MpcException e;
+    try {
+      e = assertThrows(MpcException.class, () -> SparkSolveJob.session("unreachable"));
+    } finally {
+      if (before == null) {
+        System.clearProperty("spark.master");
+      } else {
+        System.setProperty("spark.master", before);
+      }
+    }
+    assertTrue(e.getMessage().startsWith("the Spark master " + master + " cannot be reached: 127.0.0.1:" + port
+        + " ("), e.getMessage());
+    assertTrue(e.getMessage().endsWith("chunks already under the output are kept"), e.getMessage());
+    assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "said at once, not after Spark's minute of retries");
+    assertEquals("kept", Files.readString(chunk.resolve("part-0.parquet")));
+    assertEquals(List.of(0), SparkSolveJob.chunksOnDisk(dir.resolve("parquet").toUri().toString()));
+    e = assertThrows(MpcException.class, () -> SparkSolveJob.checkReachable("spark://host:port", 100));
+    assertEquals("spark.master spark://host:port: 'host:port' is not host:port", e.getMessage());
   }
 
   private static void assertSame(List<SolveRecord> expected, List<SolveRecord> actual) {
