@@ -64,6 +64,10 @@ final class MpcBenchmarkCommand implements Callable<Integer> {
   @Option(names = "--horizon", paramLabel = "H", description = "Planning horizon of the compare study (default: 5).")
   Integer horizon;
 
+  @Option(names = "--terminal-factor", paramLabel = "F",
+      description = "Terminal state weights Q_T = F * Q in the compare study (default: 1).")
+  Double terminalFactor;
+
   @Option(names = "--only", split = ",", paramLabel = "PART",
       description = "Studies to run: mip, compare, sindy, device (default: all; compare only with --models).")
   List<String> only;
@@ -110,6 +114,13 @@ final class MpcBenchmarkCommand implements Callable<Integer> {
           throw new ParameterException(spec.commandLine(), "--horizon must be at least 1, got " + horizon);
         }
         co = co.withHorizon(horizon);
+      }
+      if (terminalFactor != null) {
+        if (!(terminalFactor >= 0) || terminalFactor.isInfinite()) {
+          throw new ParameterException(spec.commandLine(), "--terminal-factor must be a finite number >= 0, got "
+              + terminalFactor);
+        }
+        co = co.withTerminalFactor(terminalFactor);
       }
       // before any work: the study reads these only after the dense model's closed loops
       List<String> files = new ArrayList<>(List.of(co.plant() + "-dense.json"));

@@ -67,7 +67,13 @@ public final class PlannerComparisonStudy {
    * @param seed seed of the initial states and the sampling planners
    */
   public record Options(Path models, String plant, int[] budgets, int episodes, int steps, int horizon,
-      Duration mipTimeLimit, long seed) {
+      Duration mipTimeLimit, long seed, double terminalFactor) {
+    /** Q_T = Q. */
+    public Options(Path models, String plant, int[] budgets, int episodes, int steps, int horizon,
+        Duration mipTimeLimit, long seed) {
+      this(models, plant, budgets, episodes, steps, horizon, mipTimeLimit, seed, 1);
+    }
+
     public static Options standard(Path models) {
       // H = 5: the MIP on the 16-ReLU network stays near a second per plan on a loaded machine; a generous time
       // limit so that the MIP's plans are proven optimal whatever the load (the costs then do not depend on it)
@@ -83,7 +89,7 @@ public final class PlannerComparisonStudy {
       if (steps < 1) {
         throw new IllegalArgumentException("the horizon must be at least 1 step, got " + steps);
       }
-      return new Options(models, plant, budgets, episodes, this.steps, steps, mipTimeLimit, seed);
+      return new Options(models, plant, budgets, episodes, this.steps, steps, mipTimeLimit, seed, terminalFactor);
     }
 
     /** These options at other ReLU budgets (a model {@code <plant>-gated-<budget>.json} each). */
@@ -91,7 +97,15 @@ public final class PlannerComparisonStudy {
       if (relus.length == 0) {
         throw new IllegalArgumentException("at least one ReLU budget is needed");
       }
-      return new Options(models, plant, relus.clone(), episodes, steps, horizon, mipTimeLimit, seed);
+      return new Options(models, plant, relus.clone(), episodes, steps, horizon, mipTimeLimit, seed, terminalFactor);
+    }
+
+    /** These options with the terminal state weights Q_T = {@code factor} · Q. */
+    public Options withTerminalFactor(double factor) {
+      if (!(factor >= 0) || Double.isInfinite(factor)) {
+        throw new IllegalArgumentException("the terminal factor must be finite and non-negative, got " + factor);
+      }
+      return new Options(models, plant, budgets, episodes, steps, horizon, mipTimeLimit, seed, factor);
     }
   }
 
@@ -192,6 +206,7 @@ public final class PlannerComparisonStudy {
     return MpcProblem.builder(model, o.horizon()).norm(MpcProblem.Norm.L1)
         .stateReference(plant.defaultTask().referenceState())
         .stateWeights(1, 1, 0.1, 0.1).inputWeights(0.01)
+        .terminalWeights(o.terminalFactor(), o.terminalFactor(), 0.1 * o.terminalFactor(), 0.1 * o.terminalFactor())
         .inputBounds(plant.inputLower(), plant.inputUpper())
         .stateBounds(plant.stateLower(), plant.stateUpper(), 100).build();
   }
@@ -243,9 +258,9 @@ public final class PlannerComparisonStudy {
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "#### Closed loop on %s: sparse + planners against dense + MPPI%n%n", o.plant()));
     s.append(String.format(Locale.ROOT, "%d episodes of %d steps from seeded starts, H = %d, L1 costs (Q = diag(1, 1,"
-        + " 0.1, 0.1), R = 0.01, the operating region soft at 100 per unit), MIP time limit %d ms per plan; episode"
-        + " cost = the problem's stage cost on the true states, summed. Models from %s.%n%n", o.episodes(), o.steps(),
-        o.horizon(), o.mipTimeLimit().toMillis(), o.models()));
+        + " 0.1, 0.1), Q_T = %s Q, R = 0.01, the operating region soft at 100 per unit), MIP time limit %d ms per plan;"
+        + " episode cost = the problem's stage cost on the true states, summed. Models from %s.%n%n", o.episodes(),
+        o.steps(), o.horizon(), o.terminalFactor(), o.mipTimeLimit().toMillis(), o.models()));
     for (Budget b : r.budgets()) {
       s.append(String.format(Locale.ROOT, "Sparse model with %d ReLUs:%n%n", b.relus()));
       s.append("| model | planner | ReLUs | 10-step MSE (test) | mean cost | median cost | solve median (ms) |"
