@@ -775,8 +775,9 @@ public final class ControllerContract {
             + " 'stateful': true): it reads the status from the workspace");
       }
       if ((statusFunction == null) != statusCodes.isEmpty()) {
-        throw new CodegenException(statusFunction == null ? "status codes without a status function (key"
-            + " 'status_function')" : "status function " + statusFunction + " without status codes (key 'status_codes')");
+        throw new CodegenException(statusFunction == null
+            ? "status codes without a status function (key 'status_function')"
+            : "status function " + statusFunction + " without status codes (key 'status_codes')");
       }
       return new ControllerContract(this, refs, bounds);
     }

@@ -165,7 +165,8 @@ class ControllerContractTest {
         + " \"meaning\": string}", parseError(good.replace("\"value\": 0, \"meaning\": \"settled",
             "\"value\": 0.5, \"meaning\": \"settled")));
     assertEquals("controller contract c.json: key 'status_codes[1]': status AGAIN = 0 clashes with CONVERGED = 0",
-        parseError(good.replace("\"settled\"}\n", "\"settled\"},\n{\"name\": \"AGAIN\", \"value\": 0, \"meaning\": \"x\"}\n")));
+        parseError(good.replace("\"settled\"}\n",
+            "\"settled\"},\n{\"name\": \"AGAIN\", \"value\": 0, \"meaning\": \"x\"}\n")));
     assertEquals("controller contract c.json: key 'status_function': status function 'pend status' is not a C"
         + " identifier", parseError(good.replace("\"pend_status\"", "\"pend status\"")));
     assertEquals("controller contract c.json: key 'status_function' must be a string (the C function that returns"
@@ -190,7 +191,8 @@ class ControllerContractTest {
     e = assertThrows(CodegenException.class, () -> pendulum().errorCode("err_lower", 9, "x"));
     assertTrue(e.getMessage().startsWith("error code name 'err_lower' must be upper case"), e.getMessage());
     e = assertThrows(CodegenException.class, () -> pendulum().errorCode("ERR_WIDE", 70000, "x"));
-    assertEquals("error code ERR_WIDE = 70000 is outside 0..65535 (HIL firmware reports it in 16 bits)", e.getMessage());
+    assertEquals("error code ERR_WIDE = 70000 is outside 0..65535 (HIL firmware reports it in 16 bits)",
+        e.getMessage());
     e = assertThrows(CodegenException.class, () -> pendulum().stateful(true).statusFunction("pend_status").build());
     assertEquals("controller pend: status function pend_status without status codes (key 'status_codes')",
         e.getMessage());

@@ -9,6 +9,7 @@ import io.loopforge.modeling.plant.PlantSimulator;
 import io.loopforge.targets.Target;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -115,15 +116,15 @@ public final class HilSession {
         boot.toNanos() / 1e9, (loopEnd - loopStart) / 1e9, (t1 - t0) / 1e9,
         firmware.instructionsMean(), firmware.instructionsMax(), firmware.instructionsMin(), loop.totalCost(),
         b.twin != null, firmware.mismatchedSteps(), firmware.maxAbsInputDiff(), firmware.statusMismatchedSteps(),
-        firmware.statusCounts(), statusNames(firmware), errors.size(), errors, loop.trajectory(), loop.finalState(), ref,
-        loop);
+        firmware.statusCounts(), statusNames(firmware), errors.size(), errors, loop.trajectory(), loop.finalState(),
+        ref, loop);
   }
 
   private static List<String> statusNames(FirmwareController firmware) {
     if (!firmware.reportsStatus()) {
       return List.of();
     }
-    List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     for (int s : firmware.solverStatuses()) {
       names.add(firmware.statusName(s));
     }

@@ -186,7 +186,8 @@ public final class ControllerSource {
       g.append("static int lf_ctrl_step(const float *state, const float *reference, float *input_out)\n{\n")
           .append("  return ").append(c.controlFunction())
           .append("(&lf_ctrl_workspace, state, reference, input_out);\n}\n");
-      c.statusFunction().ifPresent(f -> g.append("\n/* How the solver ended the last step (the contract's status codes), read after the step and\n")
+      c.statusFunction().ifPresent(f -> g
+          .append("\n/* How the solver ended the last step (the contract's status codes), read after the step and\n")
           .append(" * not counted: the RESULT frame's status word carries it in its upper 16 bits. */\n")
           .append("#define LF_CTRL_HAS_STATUS 1\n")
           .append("static uint32_t lf_ctrl_status(void)\n{\n  return (uint32_t)").append(f)
