@@ -218,8 +218,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     stage(w, 7, "hil", "%d closed-loop steps under QEMU (%s) against the simulated %s", hilSteps, t.name(), p.name());
-    HilResult r = HilSession.builder(t, fw.elf(), p)
-        .twin(JavaTwin.load(policyFile))
+    HilResult r = JavaTwin.load(policyFile).applyTo(HilSession.builder(t, fw.elf(), p))
         .controlPeriod(dt)
         .steps(hilSteps)
         .initialState(recipe.hilStart())

@@ -107,7 +107,7 @@ final class HilCommand implements Callable<Integer> {
         .controlPeriod(dt)
         .stepTimeout(Duration.ofMillis(stepTimeoutMs));
     if (twinModel != null) {
-      session.twin(JavaTwin.load(twinModel));
+      JavaTwin.load(twinModel).applyTo(session);
     }
     if (x0 != null) {
       session.initialState(x0);
@@ -125,10 +125,17 @@ final class HilCommand implements Callable<Integer> {
         r.instructionsMax());
     w.printf(Locale.ROOT, "  closed loop   cost %.6g, final state %s (reference %s)%n", r.closedLoopCost(),
         Arrays.toString(r.finalState()), Arrays.toString(r.reference()));
+    if (!r.solverStatusCounts().isEmpty()) {
+      StringBuilder counts = new StringBuilder();
+      r.solverStatusCounts().forEach((name, n) -> counts.append(counts.length() == 0 ? "" : ", ").append(name)
+          .append(' ').append(n));
+      w.printf(Locale.ROOT, "  solver        %s (steps per status)%n", counts);
+    }
     w.printf(Locale.ROOT, "  transport     %d errors%n", r.transportErrors());
     if (r.twinCompared()) {
-      w.printf(Locale.ROOT, "  twin          %s (%d mismatched steps, max |u_firmware - u_twin| = %.3g)%n",
-          r.bitExact() ? "bit-exact" : "DIFFERS", r.mismatchedSteps(), r.maxAbsInputDiff());
+      w.printf(Locale.ROOT, "  twin          %s (%d mismatched steps, max |u_firmware - u_twin| = %.3g%s)%n",
+          r.bitExact() ? "bit-exact" : "DIFFERS", r.mismatchedSteps(), r.maxAbsInputDiff(),
+          r.solverStatusCounts().isEmpty() ? "" : ", " + r.statusMismatchedSteps() + " with another solver status");
     }
     w.printf("  wrote %s%n", out);
     if (plot != null) {
@@ -140,7 +147,8 @@ final class HilCommand implements Callable<Integer> {
     List<String> failures = new ArrayList<>();
     if (r.twinCompared() && !r.bitExact()) {
       failures.add(String.format(Locale.ROOT, "the firmware's inputs differ from the twin's at %d of %d steps (max"
-          + " |u_firmware - u_twin| = %.3g)", r.mismatchedSteps(), r.steps(), r.maxAbsInputDiff()));
+          + " |u_firmware - u_twin| = %.3g%s)", r.mismatchedSteps(), r.steps(), r.maxAbsInputDiff(),
+          r.statusMismatchedSteps() == 0 ? "" : "; the solver status at " + r.statusMismatchedSteps()));
     }
     if (r.transportErrors() > 0) {
       failures.add(r.transportErrors() + " transport errors between the host and the firmware");

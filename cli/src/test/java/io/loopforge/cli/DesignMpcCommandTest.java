@@ -63,6 +63,31 @@ class DesignMpcCommandTest {
   }
 
   @Test
+  void hilReportsTheSolverStatusPerStep() throws IOException {
+    Path mpc = dir.resolve("hil_mpc.json");
+    Run r = run("design", "mpc", "--model", sindy.toString(), "--plant", "pendulum", "--horizon", "10", "--iterations",
+        "3", "--q", "10,1", "--r", "0.01", "--x-ref", "0,0", "--out", mpc.toString());
+    assertEquals(0, r.code(), r.err());
+    Path elf = dir.resolve("hil_mpc.elf");
+    r = run("firmware", "--controller", mpc.toString(), "--out", elf.toString());
+    assertEquals(0, r.code(), r.err());
+    Path json = dir.resolve("hil_mpc-hil.json");
+    r = run("hil", "--firmware", elf.toString(), "--plant", "pendulum", "--steps", "100", "--dt", "0.02", "--x0",
+        "0.8,0", "--reference", "0,0", "--twin", mpc.toString(), "--out", json.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode counts = new ObjectMapper().readTree(json.toFile()).get("solver_status");
+    int converged = counts.get("CONVERGED").asInt();
+    int limit = counts.get("ITERATION_LIMIT").asInt();
+    assertEquals(100, converged + limit + counts.get("FAILED").asInt(), counts.toString());
+    assertTrue(r.out().contains("  solver        CONVERGED " + converged + ", ITERATION_LIMIT " + limit + ", FAILED 0"
+        + " (steps per status)\n"), r.out());
+    assertTrue(r.out().contains("twin          bit-exact (0 mismatched steps, max |u_firmware - u_twin| = 0.00, 0 with"
+        + " another solver status)"), r.out());
+    JsonNode perStep = new ObjectMapper().readTree(json.toFile()).get("trajectory").get("solver_status");
+    assertEquals(100, perStep.size());
+  }
+
+  @Test
   void badSettingsAreUsageErrors() {
     assertUsage("--horizon must be at least 1 step, got 0", "--horizon", "0", "--iterations", "2");
     assertUsage("--iterations must be at least 1, got -1", "--horizon", "10", "--iterations", "-1");

@@ -43,7 +43,15 @@ import java.util.regex.Pattern;
  * int &lt;prefix&gt;_control(&lt;prefix&gt;_workspace *ws, const float *state, const float *reference, float *input_out);
  * </pre>
  *
- * Every call returns one of {@link #errorCodes()}: 0 ({@code OK}) on success. The header defines the
+ * Every call returns one of {@link #errorCodes()}: 0 ({@code OK}) on success. A stateful controller may
+ * also report how its solver ended each step ({@link #statusFunction()}, e.g. an MPC's converged or
+ * iteration limit), one of {@link #statusCodes()}:
+ *
+ * <pre>
+ * int &lt;status_function&gt;(&lt;prefix&gt;_workspace *ws);
+ * </pre>
+ *
+ * The header defines the
  * sizes {@code <PREFIX>_NX}, {@code _NU}, {@code _NR} (state, input and reference lengths), the sample
  * interval {@code <PREFIX>_DT} (s), the input limits and index macros named after the states and inputs.
  *
@@ -83,9 +91,30 @@ public final class ControllerContract {
       new ErrorCode("ERR_NONFINITE_INPUT", 2, "an input value is NaN or infinite; the outputs are not written"),
       new ErrorCode("ERR_NONFINITE_OUTPUT", 3, "a result is NaN or infinite (overflow); the outputs are written"));
 
+  /**
+   * A solver status a stateful controller reports after each step through its {@link #statusFunction()}.
+   *
+   * @param name upper case, e.g. {@code CONVERGED} (the generated MPC's C macro: {@code <PREFIX>_STATUS_CONVERGED})
+   * @param value what the status function returns, 0 to {@value #MAX_CODE}
+   * @param meaning what it means, one line
+   */
+  public record StatusCode(String name, int value, String meaning) {
+    public StatusCode {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(meaning, "meaning");
+    }
+  }
+
+  /**
+   * The largest error code or status value: HIL firmware reports both in one 32-bit word per step (the
+   * error in the low 16 bits, the status in the high 16 bits).
+   */
+  public static final int MAX_CODE = 0xFFFF;
+
   private static final Pattern ERROR_NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
+  private static final Pattern C_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final List<String> KEYS = List.of("format", "prefix", "state_names", "input_names",
-      "reference_names", "dt", "input_bounds", "stateful", "error_codes");
+      "reference_names", "dt", "input_bounds", "stateful", "error_codes", "status_function", "status_codes");
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
@@ -97,6 +126,8 @@ public final class ControllerContract {
   private final InputBounds inputBounds;
   private final boolean stateful;
   private final List<ErrorCode> errorCodes;
+  private final String statusFunction;
+  private final List<StatusCode> statusCodes;
 
   private ControllerContract(Builder b, List<String> referenceNames, InputBounds inputBounds) {
     this.prefix = b.prefix;
@@ -107,6 +138,8 @@ public final class ControllerContract {
     this.inputBounds = inputBounds;
     this.stateful = b.stateful;
     this.errorCodes = List.copyOf(b.errorCodes);
+    this.statusFunction = b.statusFunction;
+    this.statusCodes = List.copyOf(b.statusCodes);
   }
 
   /**
@@ -189,6 +222,29 @@ public final class ControllerContract {
     return errorCodes;
   }
 
+  /**
+   * The C function that returns how the last step's solver ended, {@code int f(<prefix>_workspace *ws)}
+   * (one of {@link #statusCodes()}); empty when the controller reports no status.
+   */
+  public Optional<String> statusFunction() {
+    return Optional.ofNullable(statusFunction);
+  }
+
+  /** The values {@link #statusFunction()} returns; empty when there is no status function. */
+  public List<StatusCode> statusCodes() {
+    return statusCodes;
+  }
+
+  /** The status named {@code value}, if the contract declares one. */
+  public Optional<StatusCode> statusCode(int value) {
+    for (StatusCode c : statusCodes) {
+      if (c.value() == value) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
+  }
+
   // ---- its C names ----------------------------------------------------------------------------
 
   /** {@code <prefix>.h}. */
@@ -231,11 +287,17 @@ public final class ControllerContract {
     return stateful ? Optional.of("int " + prefix + "_init(" + prefix + "_workspace *ws)") : Optional.empty();
   }
 
+  /** The status call's C declaration, when there is one: {@code int <status_function>(<prefix>_workspace *ws)}. */
+  public Optional<String> statusDeclaration() {
+    return statusFunction().map(f -> "int " + f + "(" + prefix + "_workspace *ws)");
+  }
+
   // ---- the contract file ----------------------------------------------------------------------
 
   /**
    * The contract as a JSON file's text (UTF-8, LF line ends, a fixed key order: the same contract
-   * gives the same bytes). An infinite input limit is written as {@code null}.
+   * gives the same bytes). An infinite input limit is written as {@code null}; {@code status_function} and
+   * {@code status_codes} are written only when there is a status function.
    */
   public String toJson() {
     StringBuilder s = new StringBuilder("{\n");
@@ -254,6 +316,18 @@ public final class ControllerContract {
       s.append("    {\"name\": ").append(quote(e.name())).append(", \"value\": ").append(e.value())
           .append(", \"meaning\": ").append(quote(e.meaning())).append('}')
           .append(i == errorCodes.size() - 1 ? "\n" : ",\n");
+    }
+    if (statusFunction == null) {
+      return s.append("  ]\n}\n").toString();
+    }
+    s.append("  ],\n");
+    s.append("  \"status_function\": ").append(quote(statusFunction)).append(",\n");
+    s.append("  \"status_codes\": [\n");
+    for (int i = 0; i < statusCodes.size(); i++) {
+      StatusCode c = statusCodes.get(i);
+      s.append("    {\"name\": ").append(quote(c.name())).append(", \"value\": ").append(c.value())
+          .append(", \"meaning\": ").append(quote(c.meaning())).append('}')
+          .append(i == statusCodes.size() - 1 ? "\n" : ",\n");
     }
     return s.append("  ]\n}\n").toString();
   }
@@ -279,7 +353,8 @@ public final class ControllerContract {
    * (s, positive), {@code stateful} (boolean); optional {@code input_bounds}
    * ({@code {"lower": [...], "upper": [...]}}, {@code null} for no limit; default: none) and
    * {@code error_codes} (objects with {@code name}, {@code value}, {@code meaning}; default:
-   * {@link #COMMON_ERROR_CODES}).
+   * {@link #COMMON_ERROR_CODES}); optional, together, {@code status_function} (a C identifier) and
+   * {@code status_codes} (objects with {@code name}, {@code value}, {@code meaning}; at least one).
    *
    * @param source where the text comes from, for messages
    * @throws CodegenException naming the source, the key and what is wrong
@@ -330,6 +405,17 @@ public final class ControllerContract {
       hi = limits(bounds.get("upper"), "input_bounds.upper", Double.POSITIVE_INFINITY, where);
     }
     List<ErrorCode> codes = errorCodes(root.get("error_codes"), where);
+    JsonNode statusFunction = root.get("status_function");
+    if (statusFunction != null && !statusFunction.isTextual()) {
+      throw new CodegenException(where + ": key 'status_function' must be a string (the C function that returns"
+          + " the solver status)");
+    }
+    List<StatusCode> statuses = statusCodes(root.get("status_codes"), where);
+    if ((statusFunction == null) != (statuses == null)) {
+      throw new CodegenException(where + ": keys 'status_function' and 'status_codes' come together: "
+          + (statusFunction == null ? "'status_codes' without 'status_function'" : "'status_function' without"
+          + " 'status_codes'"));
+    }
     String problem = CodegenOptions.prefixProblem(prefix);
     if (problem != null) {
       throw new CodegenException(where + ": key 'prefix': " + problem);
@@ -352,10 +438,46 @@ public final class ControllerContract {
           throw new CodegenException("key 'error_codes[" + i + "]': " + x.getMessage(), x);
         }
       }
+      if (statusFunction != null) {
+        try {
+          b.statusFunction(statusFunction.textValue());
+        } catch (CodegenException x) {
+          throw new CodegenException("key 'status_function': " + x.getMessage(), x);
+        }
+        for (int i = 0; i < statuses.size(); i++) {
+          StatusCode c = statuses.get(i);
+          try {
+            b.statusCode(c.name(), c.value(), c.meaning());
+          } catch (CodegenException x) {
+            throw new CodegenException("key 'status_codes[" + i + "]': " + x.getMessage(), x);
+          }
+        }
+      }
       return b.buildChecked();
     } catch (CodegenException e) {
       throw new CodegenException(where + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The codes of key 'status_codes', or null when absent. */
+  private static List<StatusCode> statusCodes(JsonNode codes, String where) {
+    if (codes == null) {
+      return null;
+    }
+    if (!codes.isArray()) {
+      throw new CodegenException(where + ": key 'status_codes' must be an array of {\"name\", \"value\", \"meaning\"}");
+    }
+    List<StatusCode> read = new ArrayList<>();
+    for (int i = 0; i < codes.size(); i++) {
+      JsonNode c = codes.get(i);
+      if (!c.isObject() || c.size() != 3 || !c.path("name").isTextual() || !c.path("value").isInt()
+          || !c.path("meaning").isTextual()) {
+        throw new CodegenException(where + ": key 'status_codes[" + i + "]' must be {\"name\": string, \"value\":"
+            + " integer, \"meaning\": string}");
+      }
+      read.add(new StatusCode(c.get("name").textValue(), c.get("value").intValue(), c.get("meaning").textValue()));
+    }
+    return read;
   }
 
   /** The codes of key 'error_codes' (the common ones when absent), the common ones checked. */
@@ -464,23 +586,27 @@ public final class ControllerContract {
     ControllerContract c = (ControllerContract) o;
     return prefix.equals(c.prefix) && stateNames.equals(c.stateNames) && inputNames.equals(c.inputNames)
         && referenceNames.equals(c.referenceNames) && Double.compare(dt, c.dt) == 0
-        && inputBounds.equals(c.inputBounds) && stateful == c.stateful && errorCodes.equals(c.errorCodes);
+        && inputBounds.equals(c.inputBounds) && stateful == c.stateful && errorCodes.equals(c.errorCodes)
+        && Objects.equals(statusFunction, c.statusFunction) && statusCodes.equals(c.statusCodes);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(prefix, stateNames, inputNames, referenceNames, dt, inputBounds, stateful, errorCodes);
+    return Objects.hash(prefix, stateNames, inputNames, referenceNames, dt, inputBounds, stateful, errorCodes,
+        statusFunction, statusCodes);
   }
 
   @Override
   public String toString() {
     return "ControllerContract[" + prefix + ", " + (stateful ? "stateful" : "stateless") + ", states " + stateNames
-        + ", inputs " + inputNames + ", references " + referenceNames + ", dt " + dt + " s, " + inputBounds + "]";
+        + ", inputs " + inputNames + ", references " + referenceNames + ", dt " + dt + " s, " + inputBounds
+        + (statusFunction == null ? "" : ", status " + statusFunction + " " + statusCodes) + "]";
   }
 
   /**
    * Builds a {@link ControllerContract}. Required: state and input names, {@code dt}. Defaults: reference
-   * names {@code <state>_ref} for each state, no input limits, stateless, the common error codes only.
+   * names {@code <state>_ref} for each state, no input limits, stateless, the common error codes only, no
+   * status function.
    */
   public static final class Builder {
     private final String prefix;
@@ -491,6 +617,8 @@ public final class ControllerContract {
     private InputBounds inputBounds;
     private boolean stateful;
     private final List<ErrorCode> errorCodes = new ArrayList<>(COMMON_ERROR_CODES);
+    private String statusFunction;
+    private final List<StatusCode> statusCodes = new ArrayList<>();
 
     private Builder(String prefix) {
       String problem = CodegenOptions.prefixProblem(prefix);
@@ -552,12 +680,16 @@ public final class ControllerContract {
      * A code of this controller's own, beyond {@link #COMMON_ERROR_CODES}.
      *
      * @param name upper case, e.g. {@code ERR_NOT_CONVERGED}; C: {@code <PREFIX>_ERR_NOT_CONVERGED}
-     * @param value distinct from every other code's
+     * @param value distinct from every other code's, 1 to {@value #MAX_CODE}
      */
     public Builder errorCode(String name, int value, String meaning) {
       if (name == null || !ERROR_NAME.matcher(name).matches()) {
         throw new CodegenException("error code name '" + name + "' must be upper case letters, digits and"
             + " underscores, starting with a letter");
+      }
+      if (value < 0 || value > MAX_CODE) {
+        throw new CodegenException("error code " + name + " = " + value + " is outside 0.." + MAX_CODE
+            + " (HIL firmware reports it in 16 bits)");
       }
       for (ErrorCode e : errorCodes) {
         if (e.name().equals(name) || e.value() == value) {
@@ -566,6 +698,43 @@ public final class ControllerContract {
         }
       }
       errorCodes.add(new ErrorCode(name, value, Objects.requireNonNull(meaning, "meaning")));
+      return this;
+    }
+
+    /**
+     * The C function that returns how the last step's solver ended, {@code int f(<prefix>_workspace *ws)};
+     * for a stateful controller, with its {@link #statusCode statuses}.
+     */
+    public Builder statusFunction(String function) {
+      if (function == null || !C_IDENTIFIER.matcher(function).matches()) {
+        throw new CodegenException("status function '" + function + "' is not a C identifier");
+      }
+      this.statusFunction = function;
+      return this;
+    }
+
+    /**
+     * A value the {@link #statusFunction status function} returns.
+     *
+     * @param name upper case, e.g. {@code CONVERGED}
+     * @param value distinct from every other status's, 0 to {@value #MAX_CODE}
+     */
+    public Builder statusCode(String name, int value, String meaning) {
+      if (name == null || !ERROR_NAME.matcher(name).matches()) {
+        throw new CodegenException("status name '" + name + "' must be upper case letters, digits and"
+            + " underscores, starting with a letter");
+      }
+      if (value < 0 || value > MAX_CODE) {
+        throw new CodegenException("status " + name + " = " + value + " is outside 0.." + MAX_CODE
+            + " (HIL firmware reports it in 16 bits)");
+      }
+      for (StatusCode c : statusCodes) {
+        if (c.name().equals(name) || c.value() == value) {
+          throw new CodegenException("status " + name + " = " + value + " clashes with " + c.name() + " = "
+              + c.value());
+        }
+      }
+      statusCodes.add(new StatusCode(name, value, Objects.requireNonNull(meaning, "meaning")));
       return this;
     }
 
@@ -600,6 +769,15 @@ public final class ControllerContract {
       if (bounds.size() != inputNames.size()) {
         throw new CodegenException("key 'input_bounds' has limits for " + bounds.size() + " inputs, expected "
             + inputNames.size() + " (one per input name)");
+      }
+      if (statusFunction != null && !stateful) {
+        throw new CodegenException("status function " + statusFunction + " needs a stateful controller (key"
+            + " 'stateful': true): it reads the status from the workspace");
+      }
+      if ((statusFunction == null) != statusCodes.isEmpty()) {
+        throw new CodegenException(statusFunction == null
+            ? "status codes without a status function (key 'status_function')"
+            : "status function " + statusFunction + " without status codes (key 'status_codes')");
       }
       return new ControllerContract(this, refs, bounds);
     }

@@ -20,6 +20,13 @@ final class MpcKernels {
   static final int STATUS_CONVERGED = 0;
   static final int STATUS_ITERATION_LIMIT = 1;
   static final int STATUS_FAILED = 2;
+  /** What status(ws) returns: the header's STATUS_* macros and the contract's status codes. */
+  private static final List<ControllerContract.StatusCode> STATUS_CODES = List.of(
+      new ControllerContract.StatusCode("CONVERGED", STATUS_CONVERGED,
+          "the plan moved by at most TOLERANCE in the last iteration"),
+      new ControllerContract.StatusCode("ITERATION_LIMIT", STATUS_ITERATION_LIMIT, "the iteration budget was used up"),
+      new ControllerContract.StatusCode("FAILED", STATUS_FAILED,
+          "non-finite prediction or singular Hessian; u_ref applied, warm start reset"));
 
   private MpcKernels() {}
 
@@ -73,12 +80,14 @@ final class MpcKernels {
     if (continuous) {
       k.define("SUBSTEPS", m.substeps(), "RK4 substeps per model step");
     }
-    k.define("STATUS_CONVERGED", STATUS_CONVERGED, "status: the plan moved by at most TOLERANCE in the last iteration");
-    k.define("STATUS_ITERATION_LIMIT", STATUS_ITERATION_LIMIT, "status: the iteration budget was used up");
-    k.define("STATUS_FAILED", STATUS_FAILED, "status: non-finite prediction or singular Hessian; u_ref applied,"
-        + " warm start reset");
-    k.defineInterface(ControllerContract.builder(o.prefix()).stateNames(p.stateNames()).inputNames(p.inputNames())
-        .referenceNames(p.referenceNames()).dt(p.dt()).inputBounds(bounds).stateful(true).build());
+    ControllerContract.Builder contract = ControllerContract.builder(o.prefix()).stateNames(p.stateNames())
+        .inputNames(p.inputNames()).referenceNames(p.referenceNames()).dt(p.dt()).inputBounds(bounds).stateful(true)
+        .statusFunction(o.prefix() + "_status");
+    for (ControllerContract.StatusCode c : STATUS_CODES) {
+      k.define("STATUS_" + c.name(), c.value(), "status: " + c.meaning());
+      contract.statusCode(c.name(), c.value(), c.meaning());
+    }
+    k.defineInterface(contract.build());
     k.defines.add(new Kernel.Define("TOLERANCE", FloatLiteral.toFloat(p.tolerance(), "tolerance"), null,
         "convergence: largest change of an input in an iteration"));
     k.addFiniteHelper();

@@ -90,7 +90,7 @@ class ControllerContractTest {
     assertEquals("controller contract c.json: key 'format' is 'loopforge-controller/9', expected"
         + " 'loopforge-controller/1'", parseError(good.replace("controller/1", "controller/9")));
     assertEquals("controller contract c.json: unknown key 'statefull'; the keys are format, prefix, state_names,"
-        + " input_names, reference_names, dt, input_bounds, stateful, error_codes",
+        + " input_names, reference_names, dt, input_bounds, stateful, error_codes, status_function, status_codes",
         parseError(good.replace("\"stateful\"", "\"statefull\"")));
     assertEquals("controller contract c.json: key 'state_names[1]' must be a string",
         parseError(good.replace("\"omega\"", "3")));
@@ -120,6 +120,69 @@ class ControllerContractTest {
   }
 
   @Test
+  void solverStatusRoundTripsAndIsOptional() throws IOException {
+    ControllerContract c = pendulum().stateful(true).statusFunction("pend_status")
+        .statusCode("CONVERGED", 0, "the plan settled").statusCode("ITERATION_LIMIT", 1, "the budget was used up")
+        .build();
+    assertEquals(Optional.of("pend_status"), c.statusFunction());
+    assertEquals(Optional.of("int pend_status(pend_workspace *ws)"), c.statusDeclaration());
+    assertEquals(List.of(new ControllerContract.StatusCode("CONVERGED", 0, "the plan settled"),
+        new ControllerContract.StatusCode("ITERATION_LIMIT", 1, "the budget was used up")), c.statusCodes());
+    assertEquals("ITERATION_LIMIT", c.statusCode(1).orElseThrow().name());
+    assertEquals(Optional.empty(), c.statusCode(2));
+    String json = c.toJson();
+    assertTrue(json.endsWith("  ],\n"
+        + "  \"status_function\": \"pend_status\",\n"
+        + "  \"status_codes\": [\n"
+        + "    {\"name\": \"CONVERGED\", \"value\": 0, \"meaning\": \"the plan settled\"},\n"
+        + "    {\"name\": \"ITERATION_LIMIT\", \"value\": 1, \"meaning\": \"the budget was used up\"}\n"
+        + "  ]\n}\n"), json);
+    Path file = dir.resolve(c.fileName());
+    Files.writeString(file, json);
+    ControllerContract read = ControllerContract.read(file);
+    assertEquals(c, read);
+    assertEquals(c.hashCode(), read.hashCode());
+    assertEquals(json, read.toJson());
+    // without the keys: no status, and a different contract
+    ControllerContract none = pendulum().stateful(true).build();
+    assertEquals(Optional.empty(), none.statusFunction());
+    assertEquals(List.of(), none.statusCodes());
+    assertFalse(none.toJson().contains("status"));
+    assertFalse(c.equals(none));
+  }
+
+  @Test
+  void badSolverStatusIsReportedWithItsKey() {
+    String good = pendulum().stateful(true).statusFunction("pend_status").statusCode("CONVERGED", 0, "settled")
+        .build().toJson();
+    assertEquals("controller contract c.json: key 'status_codes[0]': status CONVERGED = 65536 is outside 0..65535"
+        + " (HIL firmware reports it in 16 bits)", parseError(good.replace("\"value\": 0, \"meaning\": \"settled",
+            "\"value\": 65536, \"meaning\": \"settled")));
+    assertEquals("controller contract c.json: key 'status_codes[0]': status CONVERGED = -1 is outside 0..65535"
+        + " (HIL firmware reports it in 16 bits)", parseError(good.replace("\"value\": 0, \"meaning\": \"settled",
+            "\"value\": -1, \"meaning\": \"settled")));
+    assertEquals("controller contract c.json: key 'status_codes[0]' must be {\"name\": string, \"value\": integer,"
+        + " \"meaning\": string}", parseError(good.replace("\"value\": 0, \"meaning\": \"settled",
+            "\"value\": 0.5, \"meaning\": \"settled")));
+    assertEquals("controller contract c.json: key 'status_codes[1]': status AGAIN = 0 clashes with CONVERGED = 0",
+        parseError(good.replace("\"settled\"}\n",
+            "\"settled\"},\n{\"name\": \"AGAIN\", \"value\": 0, \"meaning\": \"x\"}\n")));
+    assertEquals("controller contract c.json: key 'status_function': status function 'pend status' is not a C"
+        + " identifier", parseError(good.replace("\"pend_status\"", "\"pend status\"")));
+    assertEquals("controller contract c.json: key 'status_function' must be a string (the C function that returns"
+        + " the solver status)", parseError(good.replace("\"pend_status\"", "7")));
+    assertEquals("controller contract c.json: keys 'status_function' and 'status_codes' come together:"
+        + " 'status_function' without 'status_codes'",
+        parseError(good.substring(0, good.indexOf(",\n  \"status_codes\"")) + "\n}\n"));
+    assertEquals("controller contract c.json: status function pend_status needs a stateful controller (key"
+        + " 'stateful': true): it reads the status from the workspace",
+        parseError(good.replace("\"stateful\": true", "\"stateful\": false")));
+    assertEquals("controller contract c.json: key 'status_codes' must be an array of {\"name\", \"value\","
+        + " \"meaning\"}", parseError(good.substring(0, good.indexOf("[\n    {\"name\": \"CONVERGED"))
+            + "{}\n}\n"));
+  }
+
+  @Test
   void builderRefusesWhatCCannotName() {
     CodegenException e = assertThrows(CodegenException.class, () -> ControllerContract.builder("lf_ctl"));
     assertTrue(e.getMessage().startsWith("prefix 'lf_ctl' is reserved"), e.getMessage());
@@ -127,6 +190,12 @@ class ControllerContractTest {
     assertEquals("controller pend: key 'dt' must be a positive number of seconds, got 0.0", e.getMessage());
     e = assertThrows(CodegenException.class, () -> pendulum().errorCode("err_lower", 9, "x"));
     assertTrue(e.getMessage().startsWith("error code name 'err_lower' must be upper case"), e.getMessage());
+    e = assertThrows(CodegenException.class, () -> pendulum().errorCode("ERR_WIDE", 70000, "x"));
+    assertEquals("error code ERR_WIDE = 70000 is outside 0..65535 (HIL firmware reports it in 16 bits)",
+        e.getMessage());
+    e = assertThrows(CodegenException.class, () -> pendulum().stateful(true).statusFunction("pend_status").build());
+    assertEquals("controller pend: status function pend_status without status codes (key 'status_codes')",
+        e.getMessage());
   }
 
   private static String parseError(String json) {

@@ -1,12 +1,16 @@
 package io.loopforge.hil;
 
+import io.loopforge.codegen.ControllerContract;
 import io.loopforge.modeling.plant.Plant;
 import io.loopforge.modeling.policy.Controller;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The firmware under QEMU as a {@link Controller}, so that the HIL session runs on the closed-loop library:
  * each call rounds the state and the reference to float, sends the STEP frame (after a corrupted copy
- * for the steps chosen for fault injection), checks the controller's status, compares the input with the
- * {@link ControllerTwin} bit for bit and records the instructions the call took. Names are the plant's.
+ * for the steps chosen for fault injection), checks the controller's error code (the low 16 bits of the
+ * status word), records the solver status (the high 16 bits), compares the input, and the solver status
+ * where the twin reports one, with the {@link ControllerTwin} bit for bit and records the instructions the
+ * call took. Names are the plant's.
  * Mutable, one per session; {@link #reset()} starts the step numbering and the figures afresh.
  */
 final class FirmwareController implements Controller {
@@ -28,6 +34,7 @@ final class FirmwareController implements Controller {
   private final List<String> referenceNames;
   private final double dt;
   private final ControllerTwin twin;
+  private final ControllerContract contract;
   private final Set<Integer> corrupt;
   private final float[] xf;
   private final float[] rf;
@@ -39,16 +46,20 @@ final class FirmwareController implements Controller {
   private long instructionsMin;
   private int mismatched;
   private double maxDiff;
+  private int statusMismatched;
+  private boolean nonZeroStatus;
+  private int[] statuses = new int[64];
 
   /**
    * @param name the controller's prefix, as the firmware announced it
    * @param referenceDim the firmware's reference length
    * @param dt control period, s
    * @param twin the Java twin to compare with, or null
+   * @param contract the controller's contract, which names its solver statuses, or null
    * @param corrupt steps before whose STEP frame a copy with a bad CRC is sent
    */
   FirmwareController(QemuRunner qemu, String name, Plant plant, int referenceDim, double dt, ControllerTwin twin,
-      Set<Integer> corrupt) {
+      ControllerContract contract, Set<Integer> corrupt) {
     this.qemu = qemu;
     this.name = name;
     this.stateNames = plant.stateNames();
@@ -60,6 +71,7 @@ final class FirmwareController implements Controller {
     this.referenceNames = List.copyOf(refs);
     this.dt = dt;
     this.twin = twin;
+    this.contract = contract;
     this.corrupt = Set.copyOf(corrupt);
     this.xf = new float[stateNames.size()];
     this.rf = new float[referenceDim];
@@ -95,6 +107,8 @@ final class FirmwareController implements Controller {
     instructionsMin = Long.MAX_VALUE;
     mismatched = 0;
     maxDiff = 0;
+    statusMismatched = 0;
+    nonZeroStatus = false;
   }
 
   /**
@@ -117,10 +131,16 @@ final class FirmwareController implements Controller {
     }
     StepResult res = qemu.step(k, xf, rf);
     step++;
-    if (res.status() != 0) {
+    if (res.errorCode() != 0) {
       throw new HilException(HilException.Kind.CONTROLLER_ERROR, "controller " + name + " returned error code "
-          + res.status() + " at step " + k + " (state " + Arrays.toString(xf) + ")");
+          + res.errorCode() + " at step " + k + " (state " + Arrays.toString(xf) + ")");
     }
+    int status = res.solverStatus();
+    if (k == statuses.length) {
+      statuses = Arrays.copyOf(statuses, 2 * k);
+    }
+    statuses[k] = status;
+    nonZeroStatus |= status != 0;
     float[] fw = res.input();
     if (twin != null) {
       float[] ut = twin.control(xf.clone(), rf.clone());
@@ -130,11 +150,16 @@ final class FirmwareController implements Controller {
         same &= Float.floatToRawIntBits(ut[i]) == Float.floatToRawIntBits(fw[i]);
         maxDiff = Math.max(maxDiff, Math.abs((double) fw[i] - ut[i]));
       }
-      if (!same) {
+      OptionalInt twinStatus = twin.solverStatus();
+      boolean sameStatus = twinStatus.isEmpty() || twinStatus.getAsInt() == status;
+      if (!same || !sameStatus) {
         if (mismatched == 0) {
-          LOG.warn("step {}: firmware input {} differs from the twin's {}", k, Arrays.toString(fw), Arrays.toString(ut));
+          LOG.warn("step {}: firmware input {} (status {}) differs from the twin's {} (status {})", k,
+              Arrays.toString(fw), statusName(status), Arrays.toString(ut),
+              twinStatus.isPresent() ? statusName(twinStatus.getAsInt()) : "none");
         }
         mismatched++;
+        statusMismatched += sameStatus ? 0 : 1;
       }
     }
     long ins = res.instructions();
@@ -165,6 +190,53 @@ final class FirmwareController implements Controller {
 
   int mismatchedSteps() {
     return mismatched;
+  }
+
+  /** Steps whose solver status differs from the twin's (counted in {@link #mismatchedSteps()} too). */
+  int statusMismatchedSteps() {
+    return statusMismatched;
+  }
+
+  /**
+   * Whether the controller reports a solver status: its contract names a status function, or (without a
+   * contract) a step reported a status other than 0.
+   */
+  boolean reportsStatus() {
+    return contract != null ? contract.statusFunction().isPresent() : nonZeroStatus;
+  }
+
+  /** The solver status of every step since the last reset (all 0 for a controller that reports none). */
+  int[] solverStatuses() {
+    return Arrays.copyOf(statuses, step);
+  }
+
+  /**
+   * Steps per solver status, by the contract's names in its order (every declared status, counted or
+   * not), then statuses it does not declare as {@code "UNDECLARED_<n>"}; without a contract by number.
+   * Empty when the controller reports no status.
+   */
+  Map<String, Integer> statusCounts() {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    if (!reportsStatus()) {
+      return counts;
+    }
+    if (contract != null) {
+      contract.statusCodes().forEach(c -> counts.put(c.name(), 0));
+    }
+    int[] seen = solverStatuses();
+    Arrays.sort(seen);
+    for (int s : seen) {
+      counts.merge(statusName(s), 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  /** The contract's name of a status, else {@code UNDECLARED_<n>}; its number without a contract. */
+  String statusName(int status) {
+    if (contract == null) {
+      return Integer.toString(status);
+    }
+    return contract.statusCode(status).map(ControllerContract.StatusCode::name).orElse("UNDECLARED_" + status);
   }
 
   /** Largest {@code |u_firmware − u_twin|}; NaN without a twin. */

@@ -28,7 +28,7 @@ public final class Frame {
     HELLO(0x01),
     /** host→fw: step u32, x f32[nx], r f32[nr]. */
     STEP(0x10),
-    /** fw→host: step u32, status i32, instructions u32, u f32[nu]. */
+    /** fw→host: step u32, status u32 (error code, solver status {@code << 16}), instructions u32, u f32[nu]. */
     RESULT(0x11),
     /** host→fw: end of the run. */
     STOP(0x12),

@@ -10,7 +10,10 @@ import io.loopforge.modeling.io.FileErrors;
 import io.loopforge.modeling.loop.ClosedLoopResult;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Outcome of a {@link HilSession}: the closed-loop trajectory and the metrics, as JSON by {@link
@@ -35,6 +38,11 @@ import java.util.List;
  * @param twinCompared whether a Java twin was compared
  * @param mismatchedSteps steps whose firmware input differs in any bit from the twin's
  * @param maxAbsInputDiff largest {@code |u_firmware − u_twin|} over all steps and inputs (NaN without twin)
+ * @param statusMismatchedSteps steps whose solver status differs from the twin's (a twin that reports one;
+ *     counted in {@code mismatchedSteps} too)
+ * @param solverStatusCounts steps per solver status (the contract's names, each declared status listed; by
+ *     number without a contract); empty when the controller reports no status
+ * @param solverStatuses the solver status of each step, by the same names; empty when none is reported
  * @param transportErrors frames rejected by the firmware (each logged in {@code transportErrorLog})
  * @param transportErrorLog one line per transport error
  * @param trajectory times {@code k·dt}, plant states {@code x_k} (before step k) and firmware inputs
@@ -62,6 +70,9 @@ public record HilResult(
     boolean twinCompared,
     int mismatchedSteps,
     double maxAbsInputDiff,
+    int statusMismatchedSteps,
+    Map<String, Integer> solverStatusCounts,
+    List<String> solverStatuses,
     int transportErrors,
     List<String> transportErrorLog,
     Trajectory trajectory,
@@ -71,6 +82,8 @@ public record HilResult(
 
   public HilResult {
     transportErrorLog = List.copyOf(transportErrorLog);
+    solverStatusCounts = Collections.unmodifiableMap(new LinkedHashMap<>(solverStatusCounts));
+    solverStatuses = List.copyOf(solverStatuses);
     java.util.Objects.requireNonNull(closedLoop, "closedLoop");
     finalState = finalState.clone();
     reference = reference.clone();
@@ -103,7 +116,9 @@ public record HilResult(
 
   /**
    * The metrics and, under {@code "trajectory"}, the trajectory as the closed-loop library writes it
-   * ({@link ClosedLoopResult#trajectoryJson()}: times, states, applied and raw inputs, references, stage costs).
+   * ({@link ClosedLoopResult#trajectoryJson()}: times, states, applied and raw inputs, references, stage costs;
+   * and {@code solver_status} per step). For a controller that reports a solver status, {@code
+   * "solver_status"} holds the steps per status.
    */
   public ObjectNode toJsonTree() {
     ObjectMapper mapper = new ObjectMapper();
@@ -135,6 +150,13 @@ public record HilResult(
     } else {
       n.putNull("max_abs_input_diff");
     }
+    if (!solverStatusCounts.isEmpty()) {
+      ObjectNode status = n.putObject("solver_status");
+      solverStatusCounts.forEach(status::put);
+      if (twinCompared) {
+        n.put("status_mismatched_steps", statusMismatchedSteps);
+      }
+    }
     n.put("transport_errors", transportErrors);
     ArrayNode log = n.putArray("transport_error_log");
     transportErrorLog.forEach(log::add);
@@ -143,7 +165,12 @@ public record HilResult(
     array(n.putArray("reference"), reference);
     array(n.putArray("initial_state"), trajectory.size() > 0 ? trajectory.state(0) : finalState);
     array(n.putArray("final_state"), finalState);
-    n.set("trajectory", closedLoop.trajectoryJson());
+    ObjectNode tr = closedLoop.trajectoryJson();
+    if (!solverStatuses.isEmpty()) {
+      ArrayNode st = tr.putArray("solver_status");
+      solverStatuses.forEach(st::add);
+    }
+    n.set("trajectory", tr);
     return n;
   }
 

@@ -1,5 +1,6 @@
 package io.loopforge.hil;
 
+import io.loopforge.codegen.ControllerContract;
 import io.loopforge.modeling.loop.ClosedLoop;
 import io.loopforge.modeling.loop.ClosedLoopResult;
 import io.loopforge.modeling.loop.StageCost;
@@ -8,6 +9,7 @@ import io.loopforge.modeling.plant.PlantSimulator;
 import io.loopforge.targets.Target;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -20,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * QEMU, in lock-step, run by the closed-loop library ({@link ClosedLoop}) with the firmware behind a
  * {@link io.loopforge.modeling.policy.Controller}. Each step sends the plant state {@code x_k} (rounded to
  * float) and the reference, receives the firmware's input, compares it bit for bit with the {@link
- * ControllerTwin} (when given), then integrates the plant over one control period with RK4 (the {@link
+ * ControllerTwin} (when given; and its solver status with the firmware's, where the twin reports one),
+ * records the solver status the firmware reports (named by the {@link Builder#contract contract}), then
+ * integrates the plant over one control period with RK4 (the {@link
  * PlantSimulator}'s, {@link Builder#integrationSubsteps} substeps) holding that input clipped to the
  * plant's input bounds, as an actuator would. The cost is the plant task's ({@link StageCost#taskCost});
  * the run does not stop when the state leaves the plant's operating region (it counts the states outside).
@@ -86,7 +90,7 @@ public final class HilSession {
             "controller %s (nx = %d, nu = %d, nr = %d) does not fit plant %s (nx = %d, nu = %d) with a reference"
                 + " of length %d", controller, hello.nx(), hello.nu(), hello.nr(), plant.name(), nx, nu, ref.length));
       }
-      firmware = new FirmwareController(qemu, controller, plant, ref.length, dt, b.twin, b.corrupt);
+      firmware = new FirmwareController(qemu, controller, plant, ref.length, dt, b.twin, b.contract, b.corrupt);
       ClosedLoop closedLoop = ClosedLoop.builder(plant, firmware)
           .simulator(rk4)
           .steps(b.steps)
@@ -111,8 +115,20 @@ public final class HilSession {
     return new HilResult(b.target.name(), b.transport, b.firmware, controller, plant.name(), dt, loop.steps(),
         boot.toNanos() / 1e9, (loopEnd - loopStart) / 1e9, (t1 - t0) / 1e9,
         firmware.instructionsMean(), firmware.instructionsMax(), firmware.instructionsMin(), loop.totalCost(),
-        b.twin != null, firmware.mismatchedSteps(), firmware.maxAbsInputDiff(), errors.size(), errors,
-        loop.trajectory(), loop.finalState(), ref, loop);
+        b.twin != null, firmware.mismatchedSteps(), firmware.maxAbsInputDiff(), firmware.statusMismatchedSteps(),
+        firmware.statusCounts(), statusNames(firmware), errors.size(), errors, loop.trajectory(), loop.finalState(),
+        ref, loop);
+  }
+
+  private static List<String> statusNames(FirmwareController firmware) {
+    if (!firmware.reportsStatus()) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (int s : firmware.solverStatuses()) {
+      names.add(firmware.statusName(s));
+    }
+    return names;
   }
 
   /** Options of a {@link HilSession}. */
@@ -122,6 +138,7 @@ public final class HilSession {
     private final Plant plant;
     private Transport transport = Transport.SEMIHOSTING;
     private ControllerTwin twin;
+    private ControllerContract contract;
     private int steps = 1000;
     private double controlPeriod = 0.01;
     private int substeps = 4;
@@ -145,6 +162,15 @@ public final class HilSession {
     /** The Java twin to compare every firmware input with (bit-exact expected). */
     public Builder twin(ControllerTwin twin) {
       this.twin = twin;
+      return this;
+    }
+
+    /**
+     * The contract of the firmware's controller (e.g. {@code GeneratedCode.contract()}), which names the solver
+     * statuses the firmware reports; without it they are reported by number, and only when not all 0.
+     */
+    public Builder contract(ControllerContract contract) {
+      this.contract = contract;
       return this;
     }
 

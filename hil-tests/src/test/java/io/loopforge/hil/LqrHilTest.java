@@ -1,6 +1,7 @@
 package io.loopforge.hil;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loopforge.codegen.CodeGenerator;
@@ -17,10 +18,9 @@ import io.loopforge.mpc.LqrDesign;
 import io.loopforge.targets.ControllerSource;
 import io.loopforge.targets.FirmwareBuilder;
 import io.loopforge.targets.Target;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,16 +61,7 @@ class LqrHilTest {
         CodegenOptions.builder(prefix).languages(Language.C, Language.JAVA).build());
     Path cDir = tmp.resolve("c");
     code.writeTo(cDir, null);
-    Object twinObject = JavaTwinCompiler.instantiate(code, tmp.resolve("twin"));
-    MethodHandle control = MethodHandles.publicLookup().findVirtual(twinObject.getClass(), "control",
-        MethodType.methodType(float[].class, float[].class, float[].class)).bindTo(twinObject);
-    ControllerTwin twin = (x, ref) -> {
-      try {
-        return (float[]) control.invoke(x, ref);
-      } catch (Throwable e) {
-        throw new IllegalStateException(e);
-      }
-    };
+    ControllerTwin twin = ControllerTwin.of(JavaTwinCompiler.instantiate(code, tmp.resolve("twin")));
 
     Target target = Target.forName(targetName);
     Path elf = FirmwareBuilder.forTarget(target)
@@ -85,6 +76,7 @@ class LqrHilTest {
     }
     HilResult result = HilSession.builder(target, elf, plant)
         .twin(twin)
+        .contract(code.contract().orElseThrow())
         .controlPeriod(dt)
         .steps(400)
         .initialState(start)
@@ -93,6 +85,10 @@ class LqrHilTest {
 
     assertTrue(result.bitExact(), "firmware and twin differ at " + result.mismatchedSteps() + " steps");
     assertEquals(0, result.transportErrors());
+    // a policy names no solver status: none reported, the metrics JSON has none
+    assertEquals(Map.of(), result.solverStatusCounts());
+    assertEquals(List.of(), result.solverStatuses());
+    assertFalse(result.toJson().contains("solver_status"));
     double[] lo = plant.inputLower();
     double[] hi = plant.inputUpper();
     for (int k = 0; k < result.steps(); k++) {

@@ -24,10 +24,10 @@ import io.loopforge.modeling.sindy.Stlsq;
 import io.loopforge.targets.ControllerSource;
 import io.loopforge.targets.FirmwareBuilder;
 import io.loopforge.targets.Target;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +37,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The generated on-device MPC (Gauss–Newton on a learned SINDy pendulum, H = 10) in firmware under QEMU,
  * closing the loop against the simulated pendulum: every input bit-identical to the stateful Java twin's,
  * inside the torque box, which is active, and the pendulum brought from 0.8 rad to rest; the worst step within
- * the 500 Hz budget (224 000 instructions at 168 MHz and 1.5 cycles per instruction). The model is stepped by
+ * the 500 Hz budget (224 000 instructions at 168 MHz and 1.5 cycles per instruction), and the solver status
+ * reported at every step, the twin's. The model is stepped by
  * one RK4 step of 0.05 s (BENCHMARKS.md gives the figures with the 4-substep default).
  */
 class MpcHilTest {
@@ -65,21 +66,13 @@ class MpcHilTest {
         CodegenOptions.builder("pmpc").languages(Language.C, Language.JAVA).build());
     Path cDir = tmp.resolve("c");
     code.writeTo(cDir, null);
-    Object twinObject = JavaTwinCompiler.instantiate(code, tmp.resolve("twin"));
-    MethodHandle control = MethodHandles.publicLookup().findVirtual(twinObject.getClass(), "control",
-        MethodType.methodType(float[].class, float[].class, float[].class)).bindTo(twinObject);
-    ControllerTwin twin = (x, ref) -> {
-      try {
-        return (float[]) control.invoke(x, ref);
-      } catch (Throwable e) {
-        throw new IllegalStateException(e);
-      }
-    };
+    ControllerTwin twin = ControllerTwin.of(JavaTwinCompiler.instantiate(code, tmp.resolve("twin")));
     Target target = Target.forName(targetName);
     Path elf = FirmwareBuilder.forTarget(target).controller(ControllerSource.of(cDir))
         .output(tmp.resolve("pmpc.elf")).build().elf();
     HilResult result = HilSession.builder(target, elf, plant)
         .twin(twin)
+        .contract(code.contract().orElseThrow())
         .controlPeriod(0.05)
         .steps(100)
         .initialState(new double[] {0.8, 0})
@@ -95,6 +88,7 @@ class MpcHilTest {
       saturated += Math.abs(v) == 3 ? 1 : 0;
     }
     assertTrue(saturated >= 3, "the torque limit should be active, was at " + saturated + " steps");
+    assertStatusesAreTheTwins(result, code, tmp.resolve("twin-again"));
     assertEquals(0, result.finalState()[0], 0.01, "theta after 5 s");
     assertEquals(0, result.finalState()[1], 0.05, "omega after 5 s");
     // the goal: 500 Hz at 168 MHz with 1.5 cycles per instruction is 224 000 instructions per step, worst case
@@ -118,20 +112,12 @@ class MpcHilTest {
         CodegenOptions.builder("nmpc").languages(Language.C, Language.JAVA).build());
     Path cDir = tmp.resolve("c");
     code.writeTo(cDir, null);
-    Object twinObject = JavaTwinCompiler.instantiate(code, tmp.resolve("twin"));
-    MethodHandle control = MethodHandles.publicLookup().findVirtual(twinObject.getClass(), "control",
-        MethodType.methodType(float[].class, float[].class, float[].class)).bindTo(twinObject);
-    ControllerTwin twin = (x, ref) -> {
-      try {
-        return (float[]) control.invoke(x, ref);
-      } catch (Throwable e) {
-        throw new IllegalStateException(e);
-      }
-    };
+    ControllerTwin twin = ControllerTwin.of(JavaTwinCompiler.instantiate(code, tmp.resolve("twin")));
     Target target = Target.forName(targetName);
     Path elf = FirmwareBuilder.forTarget(target).controller(ControllerSource.of(cDir))
         .output(tmp.resolve("nmpc.elf")).build().elf();
-    HilResult result = HilSession.builder(target, elf, plant).twin(twin).controlPeriod(0.1).steps(100)
+    HilResult result = HilSession.builder(target, elf, plant).twin(twin).contract(code.contract().orElseThrow())
+        .controlPeriod(0.1).steps(100)
         .initialState(new double[] {-1, 0}).reference(new double[] {0.5, 0}).run();
     assertTrue(result.bitExact(), "firmware and twin differ at " + result.mismatchedSteps() + " steps");
     assertEquals(0, result.transportErrors());
@@ -142,8 +128,44 @@ class MpcHilTest {
       saturated += Math.abs(v) == 2 ? 1 : 0;
     }
     assertTrue(saturated >= 3, "the force limit should be active, was at " + saturated + " steps");
+    assertStatusesAreTheTwins(result, code, tmp.resolve("twin-again"));
     assertEquals(0.5, result.finalState()[0], 0.02, "position after 10 s");
     assertTrue(result.instructionsMax() < 224_000, "instructions per step: max " + result.instructionsMax());
+  }
+
+  /**
+   * The firmware reported a solver status at every step, named by the contract, and it is the status a fresh
+   * twin reports when it replays the run's states; the session compared them too (no status mismatch).
+   */
+  private static void assertStatusesAreTheTwins(HilResult result, GeneratedCode code, Path twinDir) {
+    assertEquals(List.of("CONVERGED", "ITERATION_LIMIT", "FAILED"), List.copyOf(result.solverStatusCounts().keySet()));
+    assertEquals(result.steps(), result.solverStatusCounts().values().stream().mapToInt(Integer::intValue).sum(),
+        "steps over all statuses: " + result.solverStatusCounts());
+    assertEquals(result.steps(), result.solverStatuses().size());
+    assertEquals(0, result.statusMismatchedSteps());
+    ControllerTwin replay = ControllerTwin.of(JavaTwinCompiler.instantiate(code, twinDir));
+    Map<String, Integer> expected = new LinkedHashMap<>();
+    List.of("CONVERGED", "ITERATION_LIMIT", "FAILED").forEach(n -> expected.put(n, 0));
+    String[] names = {"CONVERGED", "ITERATION_LIMIT", "FAILED"};
+    float[] r = new float[result.reference().length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = (float) result.reference()[i];
+    }
+    for (int k = 0; k < result.steps(); k++) {
+      double[] x = result.trajectory().state(k);
+      float[] xf = new float[x.length];
+      for (int i = 0; i < x.length; i++) {
+        xf[i] = (float) x[i];
+      }
+      replay.control(xf, r.clone());
+      String name = names[replay.solverStatus().orElseThrow()];
+      assertEquals(name, result.solverStatuses().get(k), "step " + k);
+      expected.merge(name, 1, Integer::sum);
+    }
+    assertEquals(expected, result.solverStatusCounts());
+    // the small budget (3 iterations) runs out while the input bound is active, the plan settles later
+    assertTrue(expected.get("ITERATION_LIMIT") > 0 && expected.get("CONVERGED") > 0, expected.toString());
+    assertTrue(result.toJson().contains("\"solver_status\" : {"), "the metrics JSON has the counts");
   }
 
   /** Exact zero-order hold of m = 1 kg, k = 2 N/m, c = 0.5 N·s/m on the skip path plus small ReLU terms. */
@@ -188,7 +210,7 @@ class MpcHilTest {
         out[i * (3 + relus) + 3 + j] = perturbation * rng.nextDouble(-1, 1);
       }
     }
-    return new FoldedReluNetwork(java.util.List.of("position", "velocity"), java.util.List.of("force"), dt, false,
-        java.util.List.of(w0), java.util.List.of(b0), out, new double[2]);
+    return new FoldedReluNetwork(List.of("position", "velocity"), List.of("force"), dt, false, List.of(w0),
+        List.of(b0), out, new double[2]);
   }
 }

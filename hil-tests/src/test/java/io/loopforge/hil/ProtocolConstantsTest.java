@@ -33,6 +33,7 @@ class ProtocolConstantsTest {
     for (Frame.Rejection r : Frame.Rejection.values()) {
       assertEquals(r.code(), c.get("LF_ERR_" + r.name()), r.name());
     }
+    assertEquals(StepResult.SOLVER_STATUS_SHIFT, c.get("LF_STATUS_SOLVER_SHIFT"));
     for (Transport t : Transport.values()) {
       assertEquals(t.code(), c.get("LF_TRANSPORT_" + t.name()), t.name());
     }

@@ -92,6 +92,30 @@ class ControllerSourceTest {
   }
 
   @Test
+  void glueOfAControllerWithASolverStatusReadsItAfterTheStep() throws IOException {
+    Path dir = TestControllers.counter(tmp);
+    ControllerContract contract = ControllerContract.builder("counter").stateNames("x0", "x1")
+        .inputNames("steps", "x0_seen").referenceNames().dt(0.01).stateful(true).statusFunction("counter_status")
+        .statusCode("CONVERGED", 0, "done").statusCode("ITERATION_LIMIT", 1, "out of budget").build();
+    String glue = ControllerSource.of(dir, contract).glueHeader();
+    assertTrue(glue.contains("#include <stdint.h>\n\n#include \"counter.h\"\n"), glue);
+    assertTrue(glue.contains("int counter_control(counter_workspace *ws, const float *state, const float *reference,"
+        + " float *input_out);\nint counter_status(counter_workspace *ws);\n\n"), glue);
+    assertTrue(glue.endsWith("  return counter_control(&lf_ctrl_workspace, state, reference, input_out);\n"
+        + "}\n"
+        + "\n"
+        + "/* How the solver ended the last step (the contract's status codes), read after the step and\n"
+        + " * not counted: the RESULT frame's status word carries it in its upper 16 bits. */\n"
+        + "#define LF_CTRL_HAS_STATUS 1\n"
+        + "static uint32_t lf_ctrl_status(void)\n"
+        + "{\n"
+        + "  return (uint32_t)counter_status(&lf_ctrl_workspace) & 0xFFFFu;\n"
+        + "}\n"
+        + "\n"
+        + "#endif\n"), glue);
+  }
+
+  @Test
   void aContractKnownInCodeNeedsNoFile() throws IOException {
     Path dir = TestControllers.counter(tmp);
     Files.delete(dir.resolve("counter.contract.json"));

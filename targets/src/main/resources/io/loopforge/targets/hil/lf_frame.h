@@ -9,9 +9,11 @@
  *   HELLO  fw->host  type, version u8, transport u8, nx u8, nu u8, nr u8, systick_hz u32,
  *                    name_len u8, name (controller prefix)
  *   STEP   host->fw  type, step u32, x f32[nx], r f32[nr]
- *   RESULT fw->host  type, step u32, status i32 (controller return code), instructions u32 (spent in
- *                    the controller call, SysTick-measured, empty-call overhead subtracted; within a
- *                    few instructions under -icount shift=0), u f32[nu]
+ *   RESULT fw->host  type, step u32, status u32, instructions u32 (spent in the controller call,
+ *                    SysTick-measured, empty-call overhead subtracted; within a few instructions under
+ *                    -icount shift=0), u f32[nu]. status: bits 0-15 the control call's error code (0 =
+ *                    OK); when that is 0, bits 16-31 the solver status after the step (0 for a
+ *                    controller whose contract names no status function)
  *   STOP   host->fw  type
  *   BYE    fw->host  type, steps u32 (STEP frames answered); then exit code 0
  *   ERROR  fw->host  type, code u8, detail u32 (a bad frame is answered with this, never used)
@@ -38,6 +40,9 @@
 #define LF_ERR_BAD_LENGTH 2u       /* detail: the length field */
 #define LF_ERR_UNKNOWN_TYPE 3u     /* detail: the type byte */
 #define LF_ERR_BAD_PAYLOAD_SIZE 4u /* detail: the payload length */
+
+/* The RESULT status word: the error code in the low 16 bits, the solver status from this bit on. */
+#define LF_STATUS_SOLVER_SHIFT 16u
 
 #define LF_TRANSPORT_SEMIHOSTING 1u
 #define LF_TRANSPORT_UART 2u

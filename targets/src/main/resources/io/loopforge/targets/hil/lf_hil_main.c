@@ -9,6 +9,10 @@
  * controller's contract: LF_CTRL_NX/NU/NR, LF_CTRL_NAME, lf_ctrl_init() (called once at boot; a stateful
  * controller prepares its workspace there) and lf_ctrl_step(x, r, u) (one control step, with the
  * workspace for a stateful controller). A failing init exits with LF_EXIT_CONTROLLER_INIT before HELLO.
+ * A controller whose contract names a solver status function also has LF_CTRL_HAS_STATUS and
+ * lf_ctrl_status(), read after the timed call: the RESULT frame's status word is the control call's
+ * error code when it is not 0, else the solver status << 16 (lf_frame.h). Without one the word is the
+ * error code alone, its upper 16 bits 0.
  *
  * Transport, chosen at run time: semihosting SYS_READ/SYS_WRITE on ":tt" (QEMU's stdin/stdout), or
  * the board UART when QEMU's command line contains "transport=uart" (-append). Boards without
@@ -220,12 +224,17 @@ static int lf_step(uint32_t len) {
   memset(u, 0, sizeof u);
 
   uint32_t raw;
-  int status = lf_timed_call(lf_ctrl_step, x, r, u, &raw);
+  int error = lf_timed_call(lf_ctrl_step, x, r, u, &raw);
   uint32_t instructions = raw > lf_call_baseline ? raw - lf_call_baseline : 0u;
+#ifdef LF_CTRL_HAS_STATUS
+  uint32_t status = error != 0 ? (uint32_t)error : lf_ctrl_status() << LF_STATUS_SOLVER_SHIFT;
+#else
+  uint32_t status = (uint32_t)error;
+#endif
 
   lf_tx[3] = LF_FRAME_RESULT;
   lf_put_u32(&lf_tx[4], step);
-  lf_put_u32(&lf_tx[8], (uint32_t)status);
+  lf_put_u32(&lf_tx[8], status);
   lf_put_u32(&lf_tx[12], instructions);
   memcpy(&lf_tx[16], u, 4u * LF_CTRL_NU);
   lf_send(13u + 4u * LF_CTRL_NU);
