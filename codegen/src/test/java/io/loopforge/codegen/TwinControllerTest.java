@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class TwinControllerTest {
   @Test
   void statefulTwinRestartsOnReset() {
-    FoldedReluNetwork model = MpcAgreementTest.massSpringDamper(0.1, 6, 0.002, 3);
+    FoldedReluNetwork model = MpcTestModels.massSpringDamper(0.1, 6, 0.002, 3);
     MpcPolicy policy = MpcPolicy.builder(model).horizon(8).iterations(2).stateWeights(10, 1).inputWeights(0.01)
         .inputBounds(InputBounds.of(new double[] {-2}, new double[] {2})).build();
     TwinController c = TwinController.of(CodeGenerator.generate(Model.of(policy), CodegenOptions.builder("tmpc")
@@ -42,7 +42,7 @@ class TwinControllerTest {
   @Test
   void modelCodeIsNotAController() {
     CodegenException e = assertThrows(CodegenException.class, () -> TwinController.of(CodeGenerator.generate(
-        Model.of(MpcAgreementTest.massSpringDamper(0.1, 2, 0.002, 3)), CodegenOptions.builder("m").build())));
+        Model.of(MpcTestModels.massSpringDamper(0.1, 2, 0.002, 3)), CodegenOptions.builder("m").build())));
     assertEquals("the generated code is a model's, not a controller's: there is no control function to call",
         e.getMessage());
   }

@@ -8,6 +8,7 @@ import io.loopforge.codegen.CodegenOptions;
 import io.loopforge.codegen.GeneratedCode;
 import io.loopforge.codegen.JavaTwinCompiler;
 import io.loopforge.codegen.Language;
+import io.loopforge.codegen.MpcTestModels;
 import io.loopforge.modeling.excitation.Excitation;
 import io.loopforge.modeling.excitation.ExcitationKind;
 import io.loopforge.modeling.nn.FoldedReluNetwork;
@@ -105,7 +106,7 @@ class MpcHilTest {
   @ValueSource(strings = {"mps2-an386", "netduinoplus2"})
   void generatedMpcOnAReluNetworkHoldsTheMassBitExact(String targetName) throws Throwable {
     Plant plant = io.loopforge.modeling.plant.PlantCatalog.create("mass-spring-damper");
-    FoldedReluNetwork model = massSpringDamper(0.1, 12, 0.002, 5);
+    FoldedReluNetwork model = MpcTestModels.massSpringDamper(0.1, 12, 0.002, 5);
     MpcPolicy policy = MpcPolicy.builder(model).horizon(10).iterations(3).stateWeights(100, 1).inputWeights(0.001)
         .referenceInput(1).inputBounds(InputBounds.of(new double[] {-2}, new double[] {2})).build();
     GeneratedCode code = CodeGenerator.generate(Model.of(policy),
@@ -166,51 +167,5 @@ class MpcHilTest {
     // the small budget (3 iterations) runs out while the input bound is active, the plan settles later
     assertTrue(expected.get("ITERATION_LIMIT") > 0 && expected.get("CONVERGED") > 0, expected.toString());
     assertTrue(result.toJson().contains("\"solver_status\" : {"), "the metrics JSON has the counts");
-  }
-
-  /** Exact zero-order hold of m = 1 kg, k = 2 N/m, c = 0.5 N·s/m on the skip path plus small ReLU terms. */
-  static FoldedReluNetwork massSpringDamper(double dt, int relus, double perturbation, long seed) {
-    double[][] a = {{0, 1}, {-2, -0.5}};
-    double[] bc = {0, 1};
-    double[][] ad = {{1, 0}, {0, 1}};
-    double[] bd = new double[2];
-    double[][] term = {{1, 0}, {0, 1}};
-    for (int k = 1; k < 30; k++) {
-      for (int i = 0; i < 2; i++) {
-        bd[i] += (term[i][0] * bc[0] + term[i][1] * bc[1]) * dt / k;
-      }
-      double[][] next = new double[2][2];
-      for (int i = 0; i < 2; i++) {
-        for (int j = 0; j < 2; j++) {
-          next[i][j] = (term[i][0] * a[0][j] + term[i][1] * a[1][j]) * dt / k;
-        }
-      }
-      term = next;
-      for (int i = 0; i < 2; i++) {
-        for (int j = 0; j < 2; j++) {
-          ad[i][j] += term[i][j];
-        }
-      }
-    }
-    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
-    double[] w0 = new double[relus * 3];
-    double[] b0 = new double[relus];
-    for (int j = 0; j < relus; j++) {
-      for (int c = 0; c < 3; c++) {
-        w0[j * 3 + c] = rng.nextDouble(-1, 1);
-      }
-      b0[j] = rng.nextDouble(-0.5, 0.5);
-    }
-    double[] out = new double[2 * (3 + relus)];
-    for (int i = 0; i < 2; i++) {
-      out[i * (3 + relus)] = ad[i][0];
-      out[i * (3 + relus) + 1] = ad[i][1];
-      out[i * (3 + relus) + 2] = bd[i];
-      for (int j = 0; j < relus; j++) {
-        out[i * (3 + relus) + 3 + j] = perturbation * rng.nextDouble(-1, 1);
-      }
-    }
-    return new FoldedReluNetwork(List.of("position", "velocity"), List.of("force"), dt, false, List.of(w0),
-        List.of(b0), out, new double[2]);
   }
 }
