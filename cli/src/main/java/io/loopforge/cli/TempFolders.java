@@ -1,11 +1,9 @@
 package io.loopforge.cli;
 
+import io.loopforge.modeling.io.FileTrees;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /** Removal of the temporary folders a command created for itself. */
 final class TempFolders {
@@ -17,19 +15,7 @@ final class TempFolders {
       return;
     }
     try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      FileTrees.delete(root);
     } catch (IOException e) {
       System.err.println("warning: cannot delete the temporary folder " + root + ": " + e.getMessage());
     }

@@ -1,5 +1,6 @@
 package io.loopforge.codegen;
 
+import io.loopforge.modeling.io.FileTrees;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,11 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -111,15 +110,13 @@ public final class JavaTwinCompiler {
   }
 
   private static void deleteTree(Path root) {
-    try (Stream<Path> files = Files.walk(root)) {
-      List<Path> all = files.sorted(Comparator.reverseOrder()).collect(Collectors.toList());
-      for (Path f : all) {
-        Files.deleteIfExists(f);
-      }
+    try {
+      FileTrees.delete(root);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete the temporary folder " + root, e);
     }
   }
+
 
   /** Defines the twin's classes from bytes read before their folder was removed. */
   private static final class InMemoryClassLoader extends ClassLoader {

@@ -171,13 +171,8 @@ public final class DistillStudy {
   }
 
   private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
+    try {
+      io.loopforge.modeling.io.FileTrees.delete(dir);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
