@@ -55,6 +55,31 @@ public final class PolicyFile {
 
   private PolicyFile() {}
 
+  /**
+   * Writes {@code bounds} under the key {@code input_bounds} as every policy-like file does ({@code null} for an
+   * infinite side); nothing when every input is unbounded.
+   */
+  public static void putInputBounds(ObjectNode root, InputBounds bounds) {
+    if (bounds.isUnbounded()) {
+      return;
+    }
+    ObjectNode bn = root.putObject("input_bounds");
+    ArrayNode lo = bn.putArray("lower");
+    ArrayNode hi = bn.putArray("upper");
+    for (int i = 0; i < bounds.size(); i++) {
+      if (Double.isInfinite(bounds.lower(i))) {
+        lo.addNull();
+      } else {
+        lo.add(bounds.lower(i));
+      }
+      if (Double.isInfinite(bounds.upper(i))) {
+        hi.addNull();
+      } else {
+        hi.add(bounds.upper(i));
+      }
+    }
+  }
+
   /** The model file text of {@code policy} (pretty-printed JSON, trailing newline). */
   public static String toJson(Policy policy) {
     ObjectNode root = MAPPER.createObjectNode();
@@ -66,24 +91,7 @@ public final class PolicyFile {
     names(root.putArray("input_names"), policy.inputNames());
     names(root.putArray("reference_names"), policy.referenceNames());
     root.put("dt", policy.dt());
-    InputBounds b = policy.inputBounds();
-    if (!b.isUnbounded()) {
-      ObjectNode bn = root.putObject("input_bounds");
-      ArrayNode lo = bn.putArray("lower");
-      ArrayNode hi = bn.putArray("upper");
-      for (int i = 0; i < b.size(); i++) {
-        if (Double.isInfinite(b.lower(i))) {
-          lo.addNull();
-        } else {
-          lo.add(b.lower(i));
-        }
-        if (Double.isInfinite(b.upper(i))) {
-          hi.addNull();
-        } else {
-          hi.add(b.upper(i));
-        }
-      }
-    }
+    putInputBounds(root, policy.inputBounds());
     if (policy instanceof AffinePolicy) {
       AffinePolicy a = (AffinePolicy) policy;
       root.put("reference", a.referenceLayout().fileName());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loopforge.modeling.DynamicsModel;
 import io.loopforge.modeling.ModelingException;
 import io.loopforge.modeling.policy.InputBounds;
+import io.loopforge.modeling.policy.PolicyFile;
 import io.loopforge.modeling.policy.MpcPolicy;
 import io.loopforge.modeling.sindy.FeatureLibrary;
 import java.util.Set;
@@ -49,24 +50,7 @@ final class MpcPolicyFile {
     numbers(root.putArray("rate_weights"), p.rateWeights());
     numbers(root.putArray("reference_state"), p.referenceState());
     numbers(root.putArray("reference_input"), p.referenceInput());
-    InputBounds b = p.inputBounds();
-    if (!b.isUnbounded()) {
-      ObjectNode bn = root.putObject("input_bounds");
-      ArrayNode lo = bn.putArray("lower");
-      ArrayNode hi = bn.putArray("upper");
-      for (int i = 0; i < b.size(); i++) {
-        if (Double.isInfinite(b.lower(i))) {
-          lo.addNull();
-        } else {
-          lo.add(b.lower(i));
-        }
-        if (Double.isInfinite(b.upper(i))) {
-          hi.addNull();
-        } else {
-          hi.add(b.upper(i));
-        }
-      }
-    }
+    PolicyFile.putInputBounds(root, p.inputBounds());
     Model inner = modelOf(p.model());
     try {
       root.set("model", MAPPER.readTree(ModelFiles.toJson(inner)));
