@@ -133,6 +133,8 @@ final class HtmlReport {
   /** Collects the content; {@link #build} renders it. */
   static final class Builder {
     private static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+    /** A cell of this many characters or more may wrap. */
+    static final int LONG_CELL = 40;
 
     private final String title;
     private String subtitle;
@@ -235,12 +237,25 @@ final class HtmlReport {
       return this;
     }
 
+    /**
+     * A table in a box of its own that scrolls sideways when the table is wider than the page. Cells do not
+     * wrap, except long texts ({@value #LONG_CELL} characters or more); a column of numbers is right-aligned,
+     * its heading too.
+     */
     Builder table(Table table) {
       StringBuilder o = out();
       boolean withStatus = table.statuses.stream().anyMatch(s -> s != null);
+      int columns = table.header.size();
+      boolean[] numericColumn = new boolean[columns];
+      for (int c = 0; c < columns; c++) {
+        int col = c;
+        numericColumn[c] = !table.rows.isEmpty() && table.rows.stream()
+            .allMatch(r -> r.get(col).isBlank() || isNumeric(r.get(col)));
+      }
       o.append("<div class=\"scroll\"><table>\n<thead><tr>");
-      for (String h : table.header) {
-        o.append("<th>").append(escape(h)).append("</th>");
+      for (int c = 0; c < columns; c++) {
+        o.append(numericColumn[c] ? "<th class=\"num\">" : "<th>").append(escape(table.header.get(c)))
+            .append("</th>");
       }
       if (withStatus) {
         o.append("<th>status</th>");
@@ -249,7 +264,9 @@ final class HtmlReport {
       for (int r = 0; r < table.rows.size(); r++) {
         o.append("<tr>");
         for (String cell : table.rows.get(r)) {
-          o.append(isNumeric(cell) ? "<td class=\"num\">" : "<td>").append(escape(cell)).append("</td>");
+          String open = isNumeric(cell) ? "<td class=\"num\">"
+              : cell.length() >= LONG_CELL ? "<td class=\"long\">" : "<td>";
+          o.append(open).append(escape(cell)).append("</td>");
         }
         if (withStatus) {
           Status s = table.statuses.get(r);
@@ -374,8 +391,9 @@ final class HtmlReport {
       "pre.command{border-left:4px solid #0969da}",
       ".scroll{overflow-x:auto;margin:.8em 0}",
       "table{border-collapse:collapse;font-size:.9em}",
-      "th,td{border:1px solid var(--line);padding:.25em .6em;text-align:left;vertical-align:top}",
-      "th{background:var(--bg2)}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}",
+      "th,td{border:1px solid var(--line);padding:.25em .6em;text-align:left;vertical-align:top;white-space:nowrap}",
+      "th{background:var(--bg2)}.num{text-align:right;font-variant-numeric:tabular-nums}",
+      "td.long{white-space:normal;min-width:16em}",
       "figure{margin:1em 0}img{max-width:100%;height:auto;display:block}",
       "figcaption{color:var(--muted);font-size:.9em}",
       ".status{display:inline-block;padding:0 .4em;border-radius:3px;font-weight:600;font-size:.85em;"

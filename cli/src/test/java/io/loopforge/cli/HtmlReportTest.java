@@ -126,10 +126,15 @@ class HtmlReportTest {
     assertTrue(html.contains("<tr><td>a long stage name 0</td><td class=\"num\">12345.678</td><td class=\"num\">0.001</td>"
         + "<td class=\"num\">-3.2e-4</td><td class=\"num\">42 %</td><td class=\"num\">7 ms</td>"
         + "<td class=\"num\">1,234</td><td>x</td>"), html);
-    assertTrue(html.contains("<thead><tr><th>check</th><th>value</th><th>status</th></tr></thead>\n<tbody>\n"
+    assertTrue(html.contains("<thead><tr><th>check</th><th class=\"num\">value</th><th>status</th></tr></thead>\n<tbody>\n"
         + "<tr><td>flash</td><td class=\"num\">12 kB</td><td><span class=\"status pass\">\u2713 PASS</span></td></tr>\n"
         + "<tr><td>RAM</td><td class=\"num\">70 kB</td><td><span class=\"status fail\">\u2717 FAIL</span></td></tr>\n"
         + "<tr><td>stack</td><td class=\"num\">1 kB</td><td></td></tr>\n"), html);
+    assertTrue(html.contains("<thead><tr><th>stage</th><th class=\"num\">a</th>"), html);
+    assertTrue(html.contains("<th class=\"num\">f</th><th>g</th>"), html);
+    String longText = "a sentence of forty characters or more, which may wrap";
+    assertTrue(HtmlReport.builder("r").table(HtmlReport.table("note").row(longText).build()).build().html()
+        .contains("<td class=\"long\">" + longText + "</td>"));
     for (String s : List.of("12", "-0.5", "+3", ".5", "1e6", "3.2E-04", "12 %", "4.1 ms", "3\u00d7", "\u22121.5")) {
       assertTrue(HtmlReport.isNumeric(s), s);
     }
