@@ -73,4 +73,11 @@ class LauncherTest {
     assertTrue(r.err().contains("sudo apt-get update && sudo apt-get install -y --no-install-recommends gcc-arm-none-eabi"), r.err());
     assertFalse(r.err().contains("qemu-system-arm "), r.err());
   }
+
+  @Test
+  void theBrowserOfTheReportCheckIsASystemPackageToo() throws Exception {
+    Result r = setup(List.of("chromium", "chromium-driver"), 0);
+    assertEquals(0, r.code(), r.err());
+    assertEquals("update -q\ninstall -y -q --no-install-recommends chromium chromium-driver\n", r.aptCalls());
+  }
 }
