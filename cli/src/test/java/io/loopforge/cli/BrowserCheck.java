@@ -5,11 +5,15 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.openqa.selenium.WebDriverException;
@@ -56,7 +60,8 @@ final class BrowserCheck {
    * What the check saw.
    *
    * @param imagesTotal the {@code <img>} elements of the page
-   * @param brokenImages those that did not load (not complete, or no natural width), by alt text and source
+   * @param brokenImages those that did not load (not complete, or no natural width) at either width, by
+   *     position (#1 the first image), alt text and the start of the source
    * @param consoleErrors console messages of level SEVERE, at either width (failed loads, console.error,
    *     uncaught exceptions)
    * @param phoneScrollWidth {@code document.documentElement.scrollWidth} at phone width, CSS px
@@ -105,8 +110,8 @@ final class BrowserCheck {
     if (!Files.isRegularFile(html)) {
       throw new IllegalArgumentException("no HTML file " + html);
     }
-    Path chromium = locate("chromium");
-    Path chromedriver = locate("chromedriver");
+    Path chromium = locate("chromium", System.getenv("PATH"));
+    Path chromedriver = locate("chromedriver", System.getenv("PATH"));
     String name = html.getFileName().toString().replaceFirst("\\.html?$", "");
     Files.createDirectories(screenshotDir);
     Path scratch = Files.createTempDirectory("loopforge-browser-");
@@ -149,10 +154,11 @@ final class BrowserCheck {
           + e.getMessage() + "\nchromedriver log:\n" + log, e);
     }
     try {
+      driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(10));
       List<String> consoleErrors = new ArrayList<>();
       List<Path> screenshots = new ArrayList<>();
       int imagesTotal = 0;
-      List<String> broken = List.of();
+      Set<String> broken = new LinkedHashSet<>();
       int scrollWidth = 0;
       int innerWidth = 0;
       for (int width : new int[] {PHONE_WIDTH, LAPTOP_WIDTH}) {
@@ -160,17 +166,17 @@ final class BrowserCheck {
         driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width,
             "height", phone ? 844 : 800, "deviceScaleFactor", 1, "mobile", phone));
         driver.get(html.toUri().toString());
+        @SuppressWarnings("unchecked")
+        List<String> notLoaded = (List<String>) driver.executeScript("return Array.from(document.images)"
+            + ".flatMap((i, k) => i.complete && i.naturalWidth > 0 ? []"
+            + " : ['#' + (k + 1) + ' \"' + i.alt + '\" ' + (i.getAttribute('src') || '').slice(0, 60)])");
+        broken.addAll(notLoaded);
         for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
           if (e.getLevel().intValue() >= Level.SEVERE.intValue()) {
             consoleErrors.add("(" + width + " px) " + e.getMessage());
           }
         }
         if (phone) {
-          @SuppressWarnings("unchecked")
-          List<String> notLoaded = (List<String>) driver.executeScript("return Array.from(document.images)"
-              + ".filter(i => !(i.complete && i.naturalWidth > 0))"
-              + ".map(i => '\"' + i.alt + '\" ' + i.getAttribute('src').slice(0, 60))");
-          broken = List.copyOf(notLoaded);
           imagesTotal = ((Number) driver.executeScript("return document.images.length")).intValue();
           scrollWidth = ((Number) driver.executeScript("return document.documentElement.scrollWidth")).intValue();
           innerWidth = ((Number) driver.executeScript("return window.innerWidth")).intValue();
@@ -179,7 +185,7 @@ final class BrowserCheck {
         Files.write(png, fullPage(driver, width));
         screenshots.add(png);
       }
-      return new Result(imagesTotal, broken, List.copyOf(consoleErrors), scrollWidth, innerWidth,
+      return new Result(imagesTotal, List.copyOf(broken), List.copyOf(consoleErrors), scrollWidth, innerWidth,
           List.copyOf(screenshots));
     } finally {
       driver.quit();
@@ -196,20 +202,17 @@ final class BrowserCheck {
     return Base64.getDecoder().decode((String) shot.get("data"));
   }
 
-  /** The program on PATH, else in /usr/bin (Debian's place for both). */
-  private static Path locate(String program) {
-    return onPath(program).orElseThrow(() -> new IllegalStateException(program + " not found on PATH; "
-        + INSTALL_HINT));
+  /** The program on PATH (Debian puts both in /usr/bin). */
+  static Path locate(String program, String path) {
+    return onPath(program, path).orElseThrow(() -> new IllegalStateException(program + " not found on PATH ("
+        + path + "); " + INSTALL_HINT));
   }
 
-  private static Optional<Path> onPath(String program) {
-    List<String> dirs = new ArrayList<>();
-    String path = System.getenv("PATH");
-    if (path != null) {
-      dirs.addAll(List.of(path.split(File.pathSeparator)));
+  private static Optional<Path> onPath(String program, String path) {
+    if (path == null) {
+      return Optional.empty();
     }
-    dirs.add("/usr/bin");
-    return dirs.stream().filter(d -> !d.isEmpty()).map(d -> Path.of(d, program))
+    return Arrays.stream(path.split(File.pathSeparator)).filter(d -> !d.isEmpty()).map(d -> Path.of(d, program))
         .filter(Files::isExecutable).findFirst();
   }
 }

@@ -49,11 +49,11 @@ class ReportBrowserCheckTest {
     BrowserCheck.Result r = BrowserCheck.check(html, SCREENSHOTS);
     assertEquals(1, r.imagesTotal());
     assertEquals(0, r.imagesLoaded());
-    assertTrue(r.brokenImages().get(0).startsWith("\"a plot\" no-such-plot.png"), r.brokenImages().toString());
+    assertEquals(List.of("#1 \"a plot\" no-such-plot.png"), r.brokenImages());
     // Chromium reports the failed load on the console too
     assertTrue(r.consoleErrors().stream().anyMatch(e -> e.contains("no-such-plot.png")), r.consoleErrors().toString());
     AssertionError e = assertThrows(AssertionError.class, r::assertClean);
-    assertTrue(e.getMessage().contains("image not loaded: \"a plot\" no-such-plot.png"), e.getMessage());
+    assertTrue(e.getMessage().contains("image not loaded: #1 \"a plot\" no-such-plot.png"), e.getMessage());
   }
 
   @Test
@@ -88,6 +88,15 @@ class ReportBrowserCheckTest {
     HtmlReport.builder("wide").section("table").table(HtmlReport.table(cells).row(cells).build())
         .preformatted("a_long_line_of_preformatted_text_".repeat(10)).paragraph(cell.repeat(5)).build().write(html);
     BrowserCheck.check(html, SCREENSHOTS).assertClean();
+  }
+
+  @Test
+  void aMissingBrowserFailsWithTheCommandThatInstallsIt() throws IOException {
+    Path emptyBin = Files.createDirectory(dir.resolve("bin"));
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> BrowserCheck.locate("chromium", emptyBin.toString()));
+    assertEquals("chromium not found on PATH (" + emptyBin + "); install it with: sudo apt-get install"
+        + " --no-install-recommends chromium chromium-driver (./loopforge setup does)", e.getMessage());
   }
 
   private Path page(String name, String body) throws IOException {
