@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,7 +95,7 @@ final class HtmlReport {
     private Table(Builder b) {
       this.header = List.copyOf(b.header);
       this.rows = b.rows.stream().map(List::copyOf).toList();
-      this.statuses = new ArrayList<>(b.statuses);
+      this.statuses = Collections.unmodifiableList(new ArrayList<>(b.statuses));
     }
 
     static final class Builder {
@@ -113,13 +114,13 @@ final class HtmlReport {
         return row(null, cells);
       }
 
-      /** A row with a status, shown in a last column "status". */
+      /** A row with a status, shown in a last column "status"; a null cell is shown empty. */
       Builder row(Status status, String... cells) {
         if (cells.length != header.size()) {
           throw new IllegalArgumentException("a row of " + cells.length + " cells in a table of " + header.size()
               + " columns " + header + ": " + Arrays.toString(cells));
         }
-        rows.add(Arrays.asList(cells.clone()));
+        rows.add(Arrays.stream(cells).map(c -> c == null ? "" : c).toList());
         statuses.add(status);
         return this;
       }

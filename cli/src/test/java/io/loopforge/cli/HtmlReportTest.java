@@ -170,6 +170,8 @@ class HtmlReportTest {
     assertThrows(IllegalArgumentException.class, () -> HtmlReport.builder("r").section("a", "x").section("b", "x"));
     assertThrows(IllegalStateException.class, () -> HtmlReport.builder("r").status(Status.PASS, "no section"));
     assertThrows(IllegalArgumentException.class, () -> HtmlReport.table("a", "b").row("only one"));
+    assertTrue(HtmlReport.builder("r").table(HtmlReport.table("a", "b").row("x", null).build()).build().html()
+        .contains("<tr><td>x</td><td></td></tr>"));
   }
 
   @Test
