@@ -27,6 +27,9 @@ final class TimeSeriesPlot {
   static final int MAX_POINTS = 4000;
   private static final int WIDTH = 1000;
   private static final int PANEL_HEIGHT = 170;
+  /** Colours of the overlaid curves of a panel, in the order they were added. */
+  private static final Color[] OVERLAY_COLOURS = {new Color(0xE67E22), new Color(0x27AE60), new Color(0x8E44AD),
+      new Color(0x7F8C8D), new Color(0xD35400)};
 
   private final String title;
   private final List<String> names = new ArrayList<>();
@@ -173,10 +176,12 @@ final class TimeSeriesPlot {
         .addSeries(names.get(p) + " (" + units.get(p) + ")", thin[0], thin[1])
         .setMarker(SeriesMarkers.NONE)
         .setLineColor(units.get(p).equals("input") ? new Color(0xC0392B) : new Color(0x1F5FA8));
-    for (Overlay o : overlays.get(p)) {
+    List<Overlay> more = overlays.get(p);
+    for (int i = 0; i < more.size(); i++) {
+      Overlay o = more.get(i);
       double[][] th = thin(o.t(), o.v());
-      chart.addSeries(o.label(), th[0], th[1]).setMarker(SeriesMarkers.NONE).setLineColor(new Color(0xE67E22))
-          .setLineStyle(SeriesLines.DASH_DASH);
+      chart.addSeries(o.label(), th[0], th[1]).setMarker(SeriesMarkers.NONE)
+          .setLineColor(OVERLAY_COLOURS[i % OVERLAY_COLOURS.length]).setLineStyle(SeriesLines.DASH_DASH);
     }
     return chart;
   }

@@ -63,7 +63,8 @@ class CommandErrorsTest {
       "generate --model @m.json --out @d.csv",
       "firmware --controller @m.json --out @folder",
       "hil --firmware @fw.elf --plant pendulum --dt 0 --out @h.json",
-      "demo --plant segway --out @demo"})
+      "demo --plant segway --out @demo",
+      "demo --target nowhere --out @demo"})
   void usageErrorsExitWithTwo(String line) {
     Run r = runIn(line);
     assertEquals(2, r.code(), line + ": " + r.err());
@@ -215,11 +216,20 @@ class CommandErrorsTest {
   }
 
   @Test
-  void aDemoThatFailsItsCheckSaysWhy() {
-    Run r = run("demo", "--steps", "300", "--hil-steps", "50", "--out", dir.resolve("demo").toString());
+  void aDemoStageThatFailsSaysWhichAndWhyKeepsTheReportAndExitsWithOne() throws IOException {
+    Path out = dir.resolve("demo");
+    // a folder where the demo's data file goes: stage 1 cannot write it, and must not remove the folder
+    Path inTheWay = Files.createDirectories(out.resolve("pendulum-data.csv"));
+    Files.writeString(inTheWay.resolve("mine.txt"), "a user's file");
+    Run r = run("demo", "--quick", "--plant", "pendulum", "--out", out.toString());
     assertEquals(1, r.code(), r.out() + r.err());
-    assertTrue(r.err().startsWith("error: the demo's HIL check failed: the closed loop ended ")
-        && r.err().contains("it did not settle (give it more --hil-steps; the default 600 settles)"), r.err());
+    assertTrue(r.err().startsWith("error: the demo's stage 1 (data) failed: ") && r.err().contains("pendulum-data.csv"),
+        r.err());
+    assertTrue(r.err().contains("report.html"), "names where what ran is: " + r.err());
+    noTrace("demo", r);
     assertFalse(r.out().contains("demo finished"), r.out());
+    assertFalse(r.out().contains("[2/8]"), "no stage runs after a failed one:\n" + r.out());
+    assertTrue(Files.readString(out.resolve("report.html")).contains("This stage failed"));
+    assertEquals("a user's file", Files.readString(inTheWay.resolve("mine.txt")));
   }
 }

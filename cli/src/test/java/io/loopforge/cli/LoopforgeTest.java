@@ -135,22 +135,52 @@ class LoopforgeTest {
   }
 
   @Test
-  void demoRunsThePipelineAndStabilisesThePendulumInTheLoop() throws IOException {
+  void demoRunsEveryStageOnCartpoleWallsAndItsReportRendersInABrowser() throws IOException {
     Path out = dir.resolve("demo");
-    Run r = run("demo", "--out", out.toString(), "--steps", "3000", "--hil-steps", "400");
+    Run r = run("demo", "--quick", "--out", out.toString());
     assertEquals(0, r.code(), r.out() + r.err());
-    for (String file : List.of("pendulum-data.csv", "pendulum-data.png", "pendulum_sindy.json", "pendulum_sparse_net.json", "pendulum_lqr.json",
-        "generated/model-c/pendulum_sparse_net.c",
-        "generated/c/pendulum_lqr.c", "generated/c/pendulum_lqr.h", "pendulum_lqr-mps2-an386.elf", "hil.json", "hil.png")) {
+    for (int stage = 1; stage <= 8; stage++) {
+      assertTrue(r.out().contains("[" + stage + "/8] "), "stage " + stage + " missing:\n" + r.out());
+    }
+    for (String file : List.of("cartpole-walls-data.csv", "cartpole-walls-data.png", "cartpole_walls_sindy.json",
+        "sindy-prediction.png", "cartpole_walls_dense.json", "cartpole_walls_sparse_4.json", "relu-budget.png",
+        "cartpole_walls_lqr.json", "closed-loops.png", "cartpole_walls_distilled.json", "cartpole_walls_mpc.json",
+        "generated/c/cartpole_walls_distilled.c", "generated/c/cartpole_walls_mpc.c",
+        "cartpole_walls_distilled-mps2-an386.elf", "cartpole_walls_mpc-mps2-an386.elf",
+        "hil-cartpole_walls_distilled.json", "hil-cartpole_walls_mpc.json", "report.html")) {
       assertTrue(Files.exists(out.resolve(file)), "missing " + file + "\n" + r.out());
     }
-    assertTrue(r.out().contains("twin bit-exact, 0 transport errors"), r.out());
-    assertTrue(r.out().contains("-9.8"), "the learned model should find gravity's -g/l sin(theta):\n" + r.out());
-    assertTrue(r.out().contains("Not in the demo yet: the mixed-integer MPC"), r.out());
-    assertFalse(r.out().contains("not built"), r.out());
-    assertTrue(r.out().matches("(?s).*sparse: +[1-8] ReLUs.*"), "the sparse network keeps at most 8 ReLUs:\n" + r.out());
-    var hil = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("hil.json").toFile());
-    assertEquals(400, hil.path("steps").asInt());
+    assertFalse(r.out().toLowerCase(java.util.Locale.ROOT).contains("not built"), r.out());
+    assertEquals(2, r.out().split("every input bit-exact with the Java twin; 0 transport errors", -1).length - 1,
+        "both chip controllers bit-exact under QEMU:\n" + r.out());
+    assertTrue(r.out().matches("(?s).*MIP-MPC +mean cost [0-9.]+; (\\d+)/\\1 plans proven optimal, 0 fallbacks.*"),
+        "every MIP plan of the quick demo is proven optimal:\n" + r.out());
+    assertTrue(r.out().contains("demo finished: every stage ran and every check passed."), r.out());
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String c : List.of("distilled", "mpc")) {
+      var hil = mapper.readTree(out.resolve("hil-cartpole_walls_" + c + ".json").toFile());
+      assertEquals(25, hil.path("steps").asInt(), hil.toString());
+      assertTrue(hil.path("instructions_per_step").path("mean").asDouble() > 50, hil.toString());
+    }
+    String html = Files.readString(out.resolve("report.html"));
+    for (String section : List.of("1. data", "2. SINDy model", "3. ReLU network and its sparsification",
+        "4. host closed loops", "5. controllers for the chip", "6. firmware", "7. hardware in the loop under QEMU")) {
+      assertTrue(html.contains(section), "report section " + section + " missing");
+    }
+    assertFalse(html.contains("<script"), "the report needs no JavaScript");
+    BrowserCheck.Result browser = BrowserCheck.check(out.resolve("report.html"), Path.of("target", "report-check"));
+    browser.assertClean();
+    assertTrue(browser.imagesTotal() >= 7, "plots in the report: " + browser.imagesTotal());
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"pendulum", "mass-spring-damper"})
+  void demoRunsOnOtherPlantsToo(String plant) {
+    Path out = dir.resolve("demo-" + plant);
+    Run r = run("demo", "--quick", "--plant", plant, "--out", out.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(Files.exists(out.resolve("report.html")), r.out());
+    assertEquals(2, r.out().split("every input bit-exact with the Java twin", -1).length - 1, r.out());
   }
 
   @Test
