@@ -191,6 +191,8 @@ final class DemoCommand implements Callable<Integer> {
   private PrintWriter w;
   private final DemoReport report = new DemoReport();
   private final List<String[]> summary = new ArrayList<>();
+  /** The commands.sh lines: a comment per stage, then its commands. */
+  private final List<String> commands = new ArrayList<>();
   private Plant p;
   private DemoRecipe recipe;
   private Sizes sizes;
@@ -249,6 +251,8 @@ final class DemoCommand implements Callable<Integer> {
     for (int i = 0; i < stages.size() && failure == null; i++) {
       Stage s = stages.get(i);
       DemoReport.Section section = report.section(s.id(), (i + 1) + ". " + s.title());
+      commands.add("");
+      commands.add("# " + (i + 1) + ". " + s.title());
       w.printf(Locale.ROOT, "[%d/%d] %s%n", i + 1, STAGES, s.title());
       w.flush();
       long s0 = System.nanoTime();
@@ -277,8 +281,15 @@ final class DemoCommand implements Callable<Integer> {
     double total = (System.nanoTime() - t0) / 1e9;
     report.meta.put("run time", String.format(Locale.ROOT, "%.0f s", total));
     Path html = out.resolve("report.html");
-    DemoHtml.write(report, summary, html);
-    w.printf("      wrote %s%n", html);
+    if (!loops.isEmpty()) {
+      report.resultsHeader = List.of("controller", "model", "mean cost", "worst episode");
+      report.results = loops.values().stream().map(l -> List.of(l.name(), l.model(), fmt(l.mean()),
+          fmt(Arrays.stream(l.costs()).max().orElse(Double.NaN)))).toList();
+    }
+    DemoHtml.write(report, html);
+    Path script = out.resolve("commands.sh");
+    writeCommands(script);
+    w.printf("      wrote %s and %s%n", html, script);
     printSummary(total);
     if (failure != null) {
       PrintWriter e = spec.commandLine().getErr();
@@ -330,7 +341,8 @@ final class DemoCommand implements Callable<Integer> {
         + " prediction errors below.", data.sampleCount() - data.size(), data.size(), DemoRecipe.DT, how,
         heldOut.sampleCount() - heldOut.size()));
     s.image(png, "training data", "The training data, trajectories back to back.");
-    s.command("./loopforge simulate --help   # the same kind of data from the command line");
+    s.text("The data recipe (" + how + ") is the demo's own; the demo command at the top reproduces it with its"
+        + " seed. One trajectory of a plant under an excitation: ./loopforge simulate --help.");
     headline(s, new String[] {"data", String.format(Locale.ROOT, "%d transitions", data.sampleCount() - data.size())});
   }
 
@@ -343,7 +355,8 @@ final class DemoCommand implements Callable<Integer> {
       b.discreteTime(true).dt(DemoRecipe.DT);
     }
     long t0 = System.nanoTime();
-    sindy = b.build().fit(data);
+    Sindy fit = b.build();
+    sindy = fit.fit(data);
     double ms = (System.nanoTime() - t0) / 1e6;
     Path file = out.resolve(name + "_sindy.json");
     ModelFiles.write(Model.of(sindy), file);
@@ -365,8 +378,13 @@ final class DemoCommand implements Callable<Integer> {
     s.table(List.of("held-out MSE", "1 step", "10 steps"), List.of(List.of("SINDy", sci(e[0]), sci(e[9]))));
     s.image(png, "SINDy prediction against the truth", "Open-loop prediction of a held-out trajectory (dashed)"
         + " against the simulated plant.");
-    s.command("./loopforge identify sindy --data " + out.resolve(p.name() + "-data.csv") + " --library "
-        + (recipe.discreteSindy() ? "poly3 --discrete-time" : "…") + " --out sindy.json");
+    Path specFile = out.resolve("sindy-spec.json");
+    io.loopforge.modeling.io.AtomicFile.write(specFile, o -> o.write(
+        new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+            .writeValueAsBytes(fit.toSpec())));
+    reproduce(s, "identify", "sindy", "--data", out.resolve(p.name() + "-data.csv").toString(), "--inputs",
+        String.join(",", p.inputNames()), "--spec", specFile.toString(), "--out",
+        again().resolve("sindy.json").toString());
     headline(s, new String[] {"SINDy model", String.format(Locale.ROOT, "10-step MSE %s", sci(e[9]))});
   }
 
@@ -484,7 +502,12 @@ final class DemoCommand implements Callable<Integer> {
     s.image(png, "prediction error against ReLU count", "Held-out 1- and 10-step MSE against the number of ReLUs"
         + " (log scales).");
     s.text("The MIP-MPC plans with the " + chosen.relus() + "-ReLU network: " + why + ".");
-    s.command("./loopforge sparsify --help   # sparsify a network of your own to a ReLU budget");
+    s.text("The same sparsification from the command line (its own training defaults beside the settings given):");
+    reproduce(s, "sparsify", "--model", dense.file().toString(), "--data", out.resolve(p.name() + "-data.csv")
+        .toString(), "--inputs", String.join(",", p.inputNames()), "--relu-budget", Integer.toString(chosen.relus()),
+        "--warmup-epochs", "1", "--gate-epochs", "2", "--fine-tune-epochs", Integer.toString(sizes.fineTuneEpochs()),
+        "--intermediate-fine-tune-epochs", Integer.toString(sizes.fineTuneEpochs()), "--seed", Long.toString(seed),
+        "--quiet", "--out", again().resolve("sparse.json").toString());
     headline(s, new String[] {"sparse network", String.format(Locale.ROOT, "%d → %d ReLUs, 10-step MSE %s → %s",
         dense.relus(), chosen.relus(), sci(dense.mse10()), sci(chosen.mse10()))});
   }
@@ -509,8 +532,21 @@ final class DemoCommand implements Callable<Integer> {
     return b.build();
   }
 
+  private boolean regionIsThePlants() {
+    return Arrays.equals(recipe.regionLower(), p.stateLower()) && Arrays.equals(recipe.regionUpper(), p.stateUpper());
+  }
+
   private static double[] scaled(double[] v, double f) {
     return Arrays.stream(v).map(x -> f * x).toArray();
+  }
+
+  private static com.fasterxml.jackson.databind.node.ArrayNode doubles(double[] v) {
+    com.fasterxml.jackson.databind.node.ArrayNode a = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+        .arrayNode();
+    for (double x : v) {
+      a.add(x);
+    }
+    return a;
   }
 
   private static double[] filled(int n, double v) {
@@ -545,9 +581,14 @@ final class DemoCommand implements Callable<Integer> {
         sizes.steps() * DemoRecipe.DT, PlantsCommand.vector(recipe.startSpread()),
         PlantsCommand.vector(p.defaultTask().referenceState()), PlantsCommand.vector(recipe.stateWeights()),
         recipe.inputWeight(), sizes.horizon(), sizes.mipLimit().toMillis(), sizes.horizon()));
-    s.command("./loopforge mpc --model " + chosen.file() + " --plant " + p.name() + " --planner mip --horizon "
-        + sizes.horizon() + " --steps " + sizes.steps() + " --x0 " + csv(starts.get(0)) + " --out mip-run.json --plot"
-        + " mip-run.png");
+    s.text("The MIP-MPC's first episode from the command line" + (regionIsThePlants() ? ":"
+        : " (there the soft state box is the plant's operating region, here " + PlantsCommand.vector(recipe.regionLower())
+            + " .. " + PlantsCommand.vector(recipe.regionUpper()) + "):"));
+    reproduce(s, "mpc", "--model", chosen.file().toString(), "--plant", p.name(), "--planner", "mip", "--horizon",
+        Integer.toString(sizes.horizon()), "--steps", Integer.toString(sizes.steps()), "--x0", csv(starts.get(0)),
+        "--q", csv(recipe.stateWeights()), "--terminal", csv(scaled(recipe.stateWeights(), TERMINAL_FACTOR)), "--r",
+        csv(filled(p.inputDim(), recipe.inputWeight())), "--time-limit", Long.toString(sizes.mipLimit().toMillis()),
+        "--out", again().resolve("mip-run.json").toString(), "--plot", again().resolve("mip-run.png").toString());
     loopsTable(s, "closed-loops.png");
     Loops mip = loops.get("MIP-MPC");
     headline(s, new String[] {"MIP-MPC", String.format(Locale.ROOT, "mean cost %.3g; %d/%d plans proven optimal,"
@@ -698,10 +739,33 @@ final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().availableProcessors(), out.resolve("solves"), d.data().training().size(),
         d.data().excluded(), policy, sizes.policyEpochs(), 3, chosen.relus(), sizes.mpcHorizon()));
     loopsTable(s, "closed-loops-all.png");
-    s.command("./loopforge distill --help   # the same from the command line, with --engine local|spark");
-    s.command("./loopforge design mpc --model " + chosen.file() + " --plant " + p.name() + " --horizon "
-        + sizes.mpcHorizon() + " --iterations 3 --q " + csv(recipe.stateWeights()) + " --r "
-        + csv(filled(p.inputDim(), recipe.inputWeight())) + " --out mpc.json");
+    Path mpcSpec = out.resolve("mpc-spec.json");
+    com.fasterxml.jackson.databind.node.ObjectNode spec = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+        .objectNode();
+    spec.put("model", chosen.file().getFileName().toString());
+    spec.put("horizon", sizes.horizon());
+    spec.put("norm", "l1");
+    spec.set("q", doubles(recipe.stateWeights()));
+    spec.set("terminal", doubles(scaled(recipe.stateWeights(), TERMINAL_FACTOR)));
+    spec.set("r", doubles(filled(p.inputDim(), recipe.inputWeight())));
+    spec.put("state_penalty", 100);
+    spec.put("time_limit_ms", sizes.mipLimit().toMillis());
+    io.loopforge.modeling.io.AtomicFile.write(mpcSpec, o -> o.write(
+        new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(spec)));
+    s.text("The distillation and the on-device MPC from the command line (the MPC of " + mpcSpec.getFileName()
+        + "; the distillation's state box there is the plant's operating region):");
+    List<String> distill = new ArrayList<>(List.of("distill", "--mpc", mpcSpec.toString(), "--plant", p.name(),
+        "--samples", Integer.toString(sizes.samples()), "--region-lower", csv(region[0]), "--region-upper",
+        csv(region[1]), "--hidden", "16,16", "--epochs", Integer.toString(sizes.policyEpochs()), "--degree", "1",
+        "--seed", Long.toString(seed), "--out", again().resolve("distill").toString()));
+    if (sizes.daggerEpisodes() > 0) {
+      distill.addAll(List.of("--dagger", "1", "--dagger-episodes", Integer.toString(sizes.daggerEpisodes()),
+          "--dagger-steps", Integer.toString(sizes.steps())));
+    }
+    reproduce(s, distill.toArray(String[]::new));
+    reproduce(s, "design", "mpc", "--model", chosen.file().toString(), "--plant", p.name(), "--horizon",
+        Integer.toString(sizes.mpcHorizon()), "--iterations", "3", "--q", csv(recipe.stateWeights()), "--r",
+        csv(filled(p.inputDim(), recipe.inputWeight())), "--out", again().resolve("mpc.json").toString());
     headline(s, new String[] {"distilled policy", String.format(Locale.ROOT, "mean cost %.3g (%+.1f %% of the"
         + " MIP-MPC's)", relu.mean(), 100 * (relu.mean() / mip.mean() - 1))});
   }
@@ -766,8 +830,10 @@ final class DemoCommand implements Callable<Integer> {
         + " STM32F407's budget (%d KiB flash, %d KiB RAM; RAM includes the stack reserve).", board.name(),
         budget.flashBytes() >> 10, budget.ramBytes() >> 10));
     s.table(List.of("controller", "firmware", "flash (B)", "of 1 MiB", "RAM (B)", "of 128 KiB"), rows);
-    s.command("./loopforge firmware --target " + board.name() + " --controller " + chips.get(0).file + " --out "
-        + chips.get(0).prefix + ".elf");
+    for (Chip c : chips) {
+      reproduce(s, "firmware", "--target", board.name(), "--controller", c.file.toString(), "--out",
+          again().resolve(c.prefix + ".elf").toString());
+    }
     if (!fits) {
       s.outcome = DemoReport.Outcome.FAILED;
       s.outcomeText = "a firmware does not fit the STM32F407's flash or RAM";
@@ -820,9 +886,12 @@ final class DemoCommand implements Callable<Integer> {
         + " cycles per instruction at 168 MHz.", board.name(), CPI));
     s.table(List.of("controller", "steps", "against the twin", "instructions per step", "max", "rate at 168 MHz",
         "transport errors"), rows);
-    s.command("./loopforge hil --target " + board.name() + " --firmware " + chips.get(0).firmware.elf() + " --plant "
-        + p.name() + " --steps " + sizes.steps() + " --dt " + DemoRecipe.DT + " --x0 " + csv(starts.get(0))
-        + " --twin " + chips.get(0).file + " --out hil.json");
+    for (Chip c : chips) {
+      reproduce(s, "hil", "--target", board.name(), "--firmware", c.firmware.elf().toString(), "--plant", p.name(),
+          "--steps", Integer.toString(sizes.steps()), "--dt", Double.toString(DemoRecipe.DT), "--x0",
+          csv(starts.get(0)), "--twin", c.file.toString(), "--out", again().resolve("hil-" + c.prefix + ".json")
+              .toString());
+    }
     if (failures.isEmpty()) {
       s.outcome = DemoReport.Outcome.PASSED;
     } else {
@@ -832,6 +901,39 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   // ----------------------------------------------------------------------------------------------------
+
+  /** A command that redoes (part of) a stage from the command line, on the files the demo wrote. */
+  private void reproduce(DemoReport.Section s, String... args) {
+    StringBuilder b = new StringBuilder("./loopforge");
+    for (String a : args) {
+      b.append(' ').append(shellWord(a));
+    }
+    s.command(b.toString());
+    commands.add(b.toString());
+  }
+
+  /** A word as the shell reads it: single-quoted when it holds anything but safe characters. */
+  static String shellWord(String a) {
+    return a.matches("[A-Za-z0-9_./:,=+@%-]+") ? a : "'" + a.replace("'", "'\\''") + "'";
+  }
+
+  private void writeCommands(Path script) throws IOException {
+    StringBuilder b = new StringBuilder("#!/usr/bin/env bash\n");
+    b.append("# The command-line steps behind the demo's stages, on the files it wrote (run from the folder the demo\n");
+    b.append("# ran in). They write into ").append(shellWord(again().toString()))
+        .append(". The whole demo again: ").append(report.meta.get("command")).append("\n");
+    b.append("set -euo pipefail\n");
+    for (String c : commands) {
+      b.append(c).append('\n');
+    }
+    io.loopforge.modeling.io.AtomicFile.write(script, o -> o.write(b.toString().getBytes(
+        java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  /** Where the commands of commands.sh write. */
+  private Path again() {
+    return out.resolve("again");
+  }
 
   /** A line of the printed summary, and the section's one-line result in the report. */
   private void headline(DemoReport.Section s, String[] whatAndResult) {

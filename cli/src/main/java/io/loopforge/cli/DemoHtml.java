@@ -9,12 +9,8 @@ import java.util.Locale;
 final class DemoHtml {
   private DemoHtml() {}
 
-  /**
-   * Writes {@code r} to {@code html}.
-   *
-   * @param summary rows of the summary table: what, result
-   */
-  static void write(DemoReport r, List<String[]> summary, Path html) throws IOException {
+  /** Writes {@code r} to {@code html}. */
+  static void write(DemoReport r, Path html) throws IOException {
     HtmlReport.Builder b = HtmlReport.builder(r.title).subtitle(r.subtitle);
     r.meta.forEach(b::meta);
     HtmlReport.Table.Builder t = HtmlReport.table("stage", "time (s)", "result");
@@ -22,13 +18,15 @@ final class DemoHtml {
       t.row(status(s.outcome), s.title, String.format(Locale.ROOT, "%.1f", s.seconds), s.outcomeText);
     }
     b.table(t.build());
-    if (!summary.isEmpty()) {
-      HtmlReport.Table.Builder headline = HtmlReport.table("what", "result");
-      for (String[] row : summary) {
-        headline.row(row[0], row[1]);
+    if (!r.results.isEmpty()) {
+      HtmlReport.Table.Builder results = HtmlReport.table(r.resultsHeader.toArray(String[]::new));
+      for (List<String> row : r.results) {
+        results.row(row.toArray(String[]::new));
       }
-      b.table(headline.build());
+      b.paragraph("The controllers on the same episodes against the simulated plant (stage 4 and 5):");
+      b.table(results.build());
     }
+    b.paragraph("commands.sh beside this report redoes the stages from the command line on the files the demo wrote.");
     for (DemoReport.Section s : r.sections) {
       b.section(s.title, s.id).status(status(s.outcome), s.outcomeText.isEmpty()
           ? String.format(Locale.ROOT, "%.1f s", s.seconds)

@@ -72,6 +72,9 @@ final class DemoReport {
 
   final Map<String, String> meta = new LinkedHashMap<>();
   final List<Section> sections = new ArrayList<>();
+  /** The headline table above the sections (the controllers' costs), empty until known. */
+  List<String> resultsHeader = List.of();
+  List<List<String>> results = List.of();
   String title = "";
   String subtitle = "";
 

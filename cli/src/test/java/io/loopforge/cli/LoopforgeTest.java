@@ -171,6 +171,55 @@ class LoopforgeTest {
     BrowserCheck.Result browser = BrowserCheck.check(out.resolve("report.html"), Path.of("target", "report-check"));
     browser.assertClean();
     assertTrue(browser.imagesTotal() >= 7, "plots in the report: " + browser.imagesTotal());
+
+    // every command of commands.sh (the stages again from the command line, on the demo's files) runs
+    int ran = 0;
+    for (String line : Files.readAllLines(out.resolve("commands.sh"))) {
+      if (line.startsWith("./loopforge ")) {
+        Run c = run(shellWords(line.substring("./loopforge ".length())));
+        assertEquals(0, c.code(), line + "\n" + c.out() + c.err());
+        ran++;
+      }
+    }
+    assertTrue(ran >= 8, "commands in commands.sh: " + ran);
+    assertTrue(Files.exists(out.resolve("again/hil-cartpole_walls_mpc.json")));
+  }
+
+  /** The words of a shell command line of plain and single-quoted words (and backslash escapes). */
+  static String[] shellWords(String line) {
+    List<String> words = new java.util.ArrayList<>();
+    StringBuilder w = new StringBuilder();
+    boolean quoted = false;
+    boolean any = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '\\' && !quoted && i + 1 < line.length()) {
+        w.append(line.charAt(++i));
+        any = true;
+      } else if (c == '\'') {
+        quoted = !quoted;
+        any = true;
+      } else if (c == ' ' && !quoted) {
+        if (any) {
+          words.add(w.toString());
+        }
+        w.setLength(0);
+        any = false;
+      } else {
+        w.append(c);
+        any = true;
+      }
+    }
+    if (any) {
+      words.add(w.toString());
+    }
+    return words.toArray(new String[0]);
+  }
+
+  @Test
+  void shellWordsOfTheDemoScriptRoundTrip() {
+    String odd = "/tmp/a folder/it's.json";
+    assertArrayEquals(new String[] {"hil", "--out", odd}, shellWords("hil --out " + DemoCommand.shellWord(odd)));
   }
 
   @org.junit.jupiter.params.ParameterizedTest
