@@ -11,6 +11,7 @@ import io.loopforge.mpc.MpcException;
 import io.loopforge.mpc.PlanStatus;
 import io.loopforge.mpc.distill.Distillation;
 import io.loopforge.mpc.distill.ExecutorFanOut;
+import io.loopforge.mpc.distill.FanOut;
 import io.loopforge.mpc.distill.MpcSpec;
 import io.loopforge.mpc.distill.Progress;
 import io.loopforge.mpc.distill.ReluPolicyTrainer;
@@ -69,7 +70,9 @@ final class DistillCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--engine", defaultValue = "local", paramLabel = "E",
-      description = "local (all cores of this machine) or spark (default: ${DEFAULT-VALUE}).")
+      description = "local (all cores of this machine) or spark (Apache Spark: local[*], or the master in the system"
+          + " property spark.master; needs the loopforge-spark module, which ./loopforge adds) (default:"
+          + " ${DEFAULT-VALUE}).")
   String engine;
 
   @Option(names = "--threads", paramLabel = "N", description = "Threads of the local engine (default: all cores).")
@@ -131,13 +134,20 @@ final class DistillCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--samples, --chunk-size, --dagger-episodes, --dagger-steps and"
           + " --epochs must be at least 1 and --dagger at least 0");
     }
-    if (!engine.equals("local")) {
-      if (engine.equals("spark")) {
-        throw new ParameterException(spec.commandLine(), "--engine spark: this command line has the local engine"
-            + " only (Spark is too large for its jar); use --engine local, or io.loopforge.spark.SparkSolveJob from"
-            + " the optional loopforge-spark module in a Spark application");
-      }
+    if (!engine.equals("local") && !engine.equals("spark")) {
       throw new ParameterException(spec.commandLine(), "--engine must be local or spark, got " + engine);
+    }
+    FanOut.Provider cluster = null;
+    if (engine.equals("spark")) {
+      cluster = FanOut.provider("spark").orElseThrow(() -> new ParameterException(spec.commandLine(),
+          "--engine spark: this command line has the local engine only (Spark, about 265 MB, stays out of its"
+          + " jar); run it through the launcher, ./loopforge distill ... --engine spark, which builds the optional"
+          + " loopforge-spark module and puts it on the class path, or add loopforge-spark and its dependencies to"
+          + " the class path yourself; or use --engine local"));
+      if (threads != null) {
+        throw new ParameterException(spec.commandLine(), "--threads is for --engine local; Spark's master sets"
+            + " the cores (spark.master, default local[*])");
+      }
     }
     SampleRegion.Design design;
     try {
@@ -148,19 +158,14 @@ final class DistillCommand implements Callable<Integer> {
     checkOutFolder();
     Plant p = PlantsCommand.create(spec, plant);
     SampleRegion region = region(p);
-    ExecutorFanOut fanOut;
-    try {
-      fanOut = threads == null ? ExecutorFanOut.allCores() : ExecutorFanOut.threads(threads);
-    } catch (MpcException e) {
-      throw new ParameterException(spec.commandLine(), "--threads: " + e.getMessage());
+    ExecutorFanOut local = null;
+    if (cluster == null) {
+      try {
+        local = threads == null ? ExecutorFanOut.allCores() : ExecutorFanOut.threads(threads);
+      } catch (MpcException e) {
+        throw new ParameterException(spec.commandLine(), "--threads: " + e.getMessage());
+      }
     }
-    MpcSpec s = readSpec(p);
-    PrintWriter w = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    w.printf(Locale.ROOT, "distill: mip MPC of %s (H = %d, %s) on %s, %d %s samples in %s, %d DAgger round%s, %s%n",
-        s.modelFile().name(), s.problem().horizon(), s.problem().norm().name().toLowerCase(Locale.ROOT), p.name(),
-        samples, design.cliName(), region, dagger, dagger == 1 ? "" : "s", fanOut.name());
-    w.flush();
     ReluPolicyTrainer.Builder tb = ReluPolicyTrainer.builder().epochs(epochs).seed(seed);
     try {
       tb.hidden(hidden);
@@ -170,6 +175,20 @@ final class DistillCommand implements Callable<Integer> {
     } catch (MpcException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    MpcSpec s = readSpec(p);
+    try (FanOut fanOut = local != null ? local : cluster.open()) {
+      return distill(p, s, design, region, tb.build(), fanOut);
+    }
+  }
+
+  private int distill(Plant p, MpcSpec s, SampleRegion.Design design, SampleRegion region, ReluPolicyTrainer trainer,
+      FanOut fanOut) throws IOException, InterruptedException {
+    PrintWriter w = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    w.printf(Locale.ROOT, "distill: mip MPC of %s (H = %d, %s) on %s, %d %s samples in %s, %d DAgger round%s, %s%n",
+        s.modelFile().name(), s.problem().horizon(), s.problem().norm().name().toLowerCase(Locale.ROOT), p.name(),
+        samples, design.cliName(), region, dagger, dagger == 1 ? "" : "s", fanOut.name());
+    w.flush();
     long[] lastPrint = {0};
     Distillation.Listener listener = new Distillation.Listener() {
       @Override
@@ -192,9 +211,9 @@ final class DistillCommand implements Callable<Integer> {
         }
       }
     };
-    Distillation d = Distillation.builder(s::planner, p).region(region).design(design).samples(samples).seed(seed).dagger(dagger, daggerEpisodes, daggerSteps)
+    Distillation d = Distillation.builder(s.planners(), p).region(region).design(design).samples(samples).seed(seed).dagger(dagger, daggerEpisodes, daggerSteps)
         .chunkSize(chunkSize).fanOut(fanOut).directory(out.resolve("solves")).listener(listener)
-        .description(s.description()).trainer(tb.build()).polynomial(degree, threshold).build();
+        .description(s.description()).trainer(trainer).polynomial(degree, threshold).build();
     Distillation.Result r = d.run();
     Path relu = out.resolve("relu-policy.json");
     ModelFiles.write(Model.of(r.relu()), relu);

@@ -10,6 +10,7 @@ import io.loopforge.modeling.registry.ModelFiles;
 import io.loopforge.mpc.MipPlanner;
 import io.loopforge.mpc.MpcException;
 import io.loopforge.mpc.MpcProblem;
+import io.loopforge.mpc.Planner;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * The mixed-integer MPC a distillation imitates, read from an MPC spec file and kept as plain values (the
@@ -152,6 +154,14 @@ public final class MpcSpec implements Serializable {
       b.timeLimit(Duration.ofMillis(timeLimitMillis));
     }
     return b.build();
+  }
+
+  /**
+   * Fresh planners ({@link #planner}) from a serializable factory, so that a solve job's chunks may run in
+   * other JVMs.
+   */
+  public Supplier<Planner> planners() {
+    return (Supplier<Planner> & Serializable) this::planner;
   }
 
   /**
