@@ -116,8 +116,11 @@ public final class DistillStudy {
     PolynomialPolicy poly = null;
     String polyName = null;
     best = Double.POSITIVE_INFINITY;
-    // degrees 5 and 6 fit since a constant reference left the library (4 states: 126 and 210 terms)
-    for (int degree : new int[] {2, 3, 4, 5, 6}) {
+    // degrees 5 and 6 fit since a constant reference left the library (4 states: 126 and 210 terms);
+    // -Dloopforge.distill.degrees=2,3,4 gives the earlier sweep
+    int[] degrees = Arrays.stream(System.getProperty("loopforge.distill.degrees", "2,3,4,5,6").split(","))
+        .mapToInt(Integer::parseInt).toArray();
+    for (int degree : degrees) {
       for (double threshold : new double[] {0.01, 0.1, 0.5, 1}) {
         PolynomialPolicy p = PolynomialPolicyFit.fit(r.data(), degree, threshold, box, problem.model().dt());
         double v = mean(episodes(plant, p, validation, o, problem, cost));
@@ -153,8 +156,8 @@ public final class DistillStudy {
         r.roundSizes().subList(1, r.roundSizes().size()), d.statusCounts(), d.training().size(), d.excluded(),
         d.medianSolveMillis(), r.solveSeconds(), threads));
     s.append("| controller | size | mean episode cost | vs MIP-MPC | worst episode ratio |\n|---|---|---:|---:|---:|\n");
-    s.append(String.format(Locale.ROOT, "| MIP-MPC (H = 8, %d ms limit) | %d binaries × plan | %.4f | 1 | 1 |%n",
-        o.mipTimeLimit().toMillis(), 10 * o.horizon(), mean(mpc)));
+    s.append(String.format(Locale.ROOT, "| MIP-MPC (H = %d, %d ms limit) | %d binaries × plan | %.4f | 1 | 1 |%n",
+        o.horizon(), o.mipTimeLimit().toMillis(), 10 * o.horizon(), mean(mpc)));
     s.append(row("ReLU policy (" + reluName + ")", relu.toString(), reluCosts, mpc));
     s.append(row("polynomial policy (" + polyName + ")", poly.toString(), polyCosts, mpc));
     s.append(String.format(Locale.ROOT, "%nGoal (each distilled policy's mean cost within 5 %% of the MIP-MPC's): ReLU"
