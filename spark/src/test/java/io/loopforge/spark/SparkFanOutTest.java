@@ -42,14 +42,17 @@ class SparkFanOutTest {
     Distillation.Result spark;
     String master = System.getProperty("spark.master");
     String ui = System.getProperty("spark.ui.enabled");
+    String localDir = System.getProperty("spark.local.dir");
     System.setProperty("spark.master", "local[2]");
     System.setProperty("spark.ui.enabled", "false");
+    System.setProperty("spark.local.dir", Files.createDirectories(dir.resolve("spark-local")).toString());
     try (FanOut fanOut = provider.open()) {
       assertEquals("spark (local[2])", fanOut.name());
       spark = distill(spec, fanOut, dir.resolve("spark"), progress);
     } finally {
       restore("spark.master", master);
       restore("spark.ui.enabled", ui);
+      restore("spark.local.dir", localDir);
     }
     assertEquals(local.data().size(), spark.data().size());
     for (int i = 0; i < local.data().size(); i++) {

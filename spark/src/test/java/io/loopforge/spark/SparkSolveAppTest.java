@@ -103,8 +103,10 @@ class SparkSolveAppTest {
       assertTrue(log.contains("12 records on disk: {OPTIMAL=12}"), tail(driverLog));
       assertTrue(Files.readString(workerLog).contains("Asked to launch executor"), tail(workerLog));
 
+      // its scratch folders under the test's folder too, not in /tmp until the JVM ends
       SparkSession spark = SparkSession.builder().appName("read").master("local[1]")
-          .config("spark.ui.enabled", "false").getOrCreate();
+          .config("spark.ui.enabled", "false").config("spark.local.dir", dir.resolve("local").toString())
+          .getOrCreate();
       try {
         List<SolveRecord> cluster = SparkSolveJob.read(spark, out.toUri().toString());
         assertEquals(local.size(), cluster.size());
