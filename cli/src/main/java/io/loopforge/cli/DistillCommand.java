@@ -1,21 +1,18 @@
 package io.loopforge.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.loopforge.modeling.DynamicsModel;
 import io.loopforge.modeling.io.AtomicFile;
 import io.loopforge.modeling.plant.Plant;
 import io.loopforge.modeling.registry.Model;
-import io.loopforge.modeling.registry.ModelFile;
 import io.loopforge.modeling.registry.ModelFiles;
-import io.loopforge.mpc.MipPlanner;
 import io.loopforge.mpc.MpcException;
-import io.loopforge.mpc.MpcProblem;
 import io.loopforge.mpc.PlanStatus;
 import io.loopforge.mpc.distill.Distillation;
 import io.loopforge.mpc.distill.ExecutorFanOut;
+import io.loopforge.mpc.distill.FanOut;
+import io.loopforge.mpc.distill.MpcSpec;
 import io.loopforge.mpc.distill.Progress;
 import io.loopforge.mpc.distill.ReluPolicyTrainer;
 import io.loopforge.mpc.distill.SampleRegion;
@@ -23,11 +20,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,9 +55,6 @@ import picocli.CommandLine.Spec;
       "  loopforge loop --plant cartpole-walls --controller distilled/relu-policy.json --steps 60 --out run.json"
     })
 final class DistillCommand implements Callable<Integer> {
-  private static final Set<String> SPEC_KEYS = Set.of("model", "horizon", "norm", "q", "terminal", "r", "r_rate",
-      "rate_limit", "x_ref", "state_penalty", "time_limit_ms");
-
   @Spec CommandSpec spec;
 
   @Option(names = "--mpc", required = true, paramLabel = "MPC-SPEC.json", description = "The MPC to distil (required).")
@@ -79,7 +70,9 @@ final class DistillCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--engine", defaultValue = "local", paramLabel = "E",
-      description = "local (all cores of this machine) or spark (default: ${DEFAULT-VALUE}).")
+      description = "local (all cores of this machine) or spark (Apache Spark: local[*], or the master in the system"
+          + " property spark.master; needs the loopforge-spark module, which ./loopforge adds) (default:"
+          + " ${DEFAULT-VALUE}).")
   String engine;
 
   @Option(names = "--threads", paramLabel = "N", description = "Threads of the local engine (default: all cores).")
@@ -141,13 +134,20 @@ final class DistillCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--samples, --chunk-size, --dagger-episodes, --dagger-steps and"
           + " --epochs must be at least 1 and --dagger at least 0");
     }
-    if (!engine.equals("local")) {
-      if (engine.equals("spark")) {
-        throw new ParameterException(spec.commandLine(), "--engine spark: this command line has the local engine"
-            + " only (Spark is too large for its jar); use --engine local, or io.loopforge.spark.SparkSolveJob from"
-            + " the optional loopforge-spark module in a Spark application");
-      }
+    if (!engine.equals("local") && !engine.equals("spark")) {
       throw new ParameterException(spec.commandLine(), "--engine must be local or spark, got " + engine);
+    }
+    FanOut.Provider cluster = null;
+    if (engine.equals("spark")) {
+      cluster = FanOut.provider("spark").orElseThrow(() -> new ParameterException(spec.commandLine(),
+          "--engine spark: this command line has the local engine only (Spark, about 265 MB, stays out of its"
+          + " jar); run it through the launcher, ./loopforge distill ... --engine spark, which builds the optional"
+          + " loopforge-spark module and puts it on the class path, or add loopforge-spark and its dependencies to"
+          + " the class path yourself; or use --engine local"));
+      if (threads != null) {
+        throw new ParameterException(spec.commandLine(), "--threads is for --engine local; Spark's master sets"
+            + " the cores (spark.master, default local[*])");
+      }
     }
     SampleRegion.Design design;
     try {
@@ -158,19 +158,14 @@ final class DistillCommand implements Callable<Integer> {
     checkOutFolder();
     Plant p = PlantsCommand.create(spec, plant);
     SampleRegion region = region(p);
-    ExecutorFanOut fanOut;
-    try {
-      fanOut = threads == null ? ExecutorFanOut.allCores() : ExecutorFanOut.threads(threads);
-    } catch (MpcException e) {
-      throw new ParameterException(spec.commandLine(), "--threads: " + e.getMessage());
+    ExecutorFanOut local = null;
+    if (cluster == null) {
+      try {
+        local = threads == null ? ExecutorFanOut.allCores() : ExecutorFanOut.threads(threads);
+      } catch (MpcException e) {
+        throw new ParameterException(spec.commandLine(), "--threads: " + e.getMessage());
+      }
     }
-    SpecFile s = readSpec(p);
-    PrintWriter w = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    w.printf(Locale.ROOT, "distill: mip MPC of %s (H = %d, %s) on %s, %d %s samples in %s, %d DAgger round%s, %s%n",
-        s.model.name(), s.problem.horizon(), s.problem.norm().name().toLowerCase(Locale.ROOT), p.name(), samples,
-        design.cliName(), region, dagger, dagger == 1 ? "" : "s", fanOut.name());
-    w.flush();
     ReluPolicyTrainer.Builder tb = ReluPolicyTrainer.builder().epochs(epochs).seed(seed);
     try {
       tb.hidden(hidden);
@@ -180,6 +175,20 @@ final class DistillCommand implements Callable<Integer> {
     } catch (MpcException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    MpcSpec s = readSpec(p);
+    try (FanOut fanOut = local != null ? local : cluster.open()) {
+      return distill(p, s, design, region, tb.build(), fanOut);
+    }
+  }
+
+  private int distill(Plant p, MpcSpec s, SampleRegion.Design design, SampleRegion region, ReluPolicyTrainer trainer,
+      FanOut fanOut) throws IOException, InterruptedException {
+    PrintWriter w = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    w.printf(Locale.ROOT, "distill: mip MPC of %s (H = %d, %s) on %s, %d %s samples in %s, %d DAgger round%s, %s%n",
+        s.modelFile().name(), s.problem().horizon(), s.problem().norm().name().toLowerCase(Locale.ROOT), p.name(),
+        samples, design.cliName(), region, dagger, dagger == 1 ? "" : "s", fanOut.name());
+    w.flush();
     long[] lastPrint = {0};
     Distillation.Listener listener = new Distillation.Listener() {
       @Override
@@ -202,16 +211,9 @@ final class DistillCommand implements Callable<Integer> {
         }
       }
     };
-    Duration limit = s.timeLimitMs == null ? null : Duration.ofMillis(s.timeLimitMs);
-    Distillation d = Distillation.builder(() -> {
-      MipPlanner.Builder b = MipPlanner.builder(s.problem).deterministic(true);
-      if (limit != null) {
-        b.timeLimit(limit);
-      }
-      return b.build();
-    }, p).region(region).design(design).samples(samples).seed(seed).dagger(dagger, daggerEpisodes, daggerSteps)
+    Distillation d = Distillation.builder(s.planners(), p).region(region).design(design).samples(samples).seed(seed).dagger(dagger, daggerEpisodes, daggerSteps)
         .chunkSize(chunkSize).fanOut(fanOut).directory(out.resolve("solves")).listener(listener)
-        .description(s.model.sha256() + "|" + s.timeLimitMs).trainer(tb.build()).polynomial(degree, threshold).build();
+        .description(s.description()).trainer(trainer).polynomial(degree, threshold).build();
     Distillation.Result r = d.run();
     Path relu = out.resolve("relu-policy.json");
     ModelFiles.write(Model.of(r.relu()), relu);
@@ -289,109 +291,14 @@ final class DistillCommand implements Callable<Integer> {
     }
   }
 
-  /** The parsed MPC spec. */
-  private record SpecFile(ModelFile model, MpcProblem problem, Long timeLimitMs) {}
-
-  private SpecFile readSpec(Plant p) throws IOException {
+  private MpcSpec readSpec(Plant p) {
     if (!Files.isRegularFile(mpcSpec)) {
       throw new CliException("--mpc " + mpcSpec + ": no such file");
     }
-    JsonNode root;
     try {
-      root = new ObjectMapper().readTree(mpcSpec.toFile());
-    } catch (IOException e) {
-      throw new CliException(mpcSpec + ": not valid JSON: " + e.getMessage());
-    }
-    if (root == null || !root.isObject()) {
-      throw new CliException(mpcSpec + ": expected a JSON object with at least \"model\"");
-    }
-    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-      String k = it.next();
-      if (!SPEC_KEYS.contains(k)) {
-        throw new CliException(mpcSpec + ": unknown key '" + k + "'; known keys: " + new java.util.TreeSet<>(SPEC_KEYS));
-      }
-    }
-    if (!root.path("model").isTextual()) {
-      throw new CliException(mpcSpec + ": key 'model' must name the relu-network model file (relative to the spec)");
-    }
-    Path base = mpcSpec.toAbsolutePath().getParent();
-    ModelFile mf = ModelFiles.read(base.resolve(root.get("model").asText()));
-    DynamicsModel m = mf.model().dynamics("distill --mpc");
-    if (!m.stateNames().equals(p.stateNames()) || !m.inputNames().equals(p.inputNames())) {
-      throw new CliException("the model " + mf.name() + " has states " + m.stateNames() + " and inputs "
-          + m.inputNames() + " but the plant " + p.name() + " has states " + p.stateNames() + " and inputs "
-          + p.inputNames() + "; use a model learned from " + p.name() + "'s data");
-    }
-    int nx = m.stateDim();
-    int nu = m.inputDim();
-    MpcProblem.Norm norm;
-    String ns = root.path("norm").asText("l1");
-    switch (ns) {
-      case "l1" -> norm = MpcProblem.Norm.L1;
-      case "linf" -> norm = MpcProblem.Norm.LINF;
-      default -> throw new CliException(mpcSpec + ": key 'norm' must be l1 or linf (the MIP needs a linear cost), got "
-          + ns);
-    }
-    try {
-      MpcProblem.Builder b = MpcProblem.builder(m, integer(root, "horizon", 10)).norm(norm)
-          .stateReference(vector(root, "x_ref", nx, p.defaultTask().referenceState()))
-          .stateWeights(vector(root, "q", nx, fill(nx, 1)))
-          .inputWeights(vector(root, "r", nu, fill(nu, 0.01)))
-          .inputBounds(p.inputLower(), p.inputUpper())
-          .stateBounds(p.stateLower(), p.stateUpper(), root.path("state_penalty").asDouble(100));
-      if (p.defaultTask().hasReferenceInput()) {
-        b.inputReference(p.defaultTask().referenceInput());
-      }
-      if (root.has("terminal")) {
-        b.terminalWeights(vector(root, "terminal", nx, null));
-      }
-      if (root.has("r_rate")) {
-        b.inputRateWeights(vector(root, "r_rate", nu, null));
-      }
-      if (root.has("rate_limit")) {
-        b.inputRateLimit(vector(root, "rate_limit", nu, null));
-      }
-      Long limit = root.has("time_limit_ms") ? (long) integer(root, "time_limit_ms", 0) : null;
-      MpcProblem problem = b.build();
-      MipPlanner.builder(problem); // the MIP's own checks, before any solve
-      return new SpecFile(mf, problem, limit);
+      return MpcSpec.read(mpcSpec, p.name());
     } catch (MpcException e) {
-      throw new CliException(mpcSpec + ": " + e.getMessage());
+      throw new CliException(e.getMessage());
     }
-  }
-
-  private int integer(JsonNode root, String key, int dflt) {
-    JsonNode n = root.get(key);
-    if (n == null) {
-      return dflt;
-    }
-    if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 1) {
-      throw new CliException(mpcSpec + ": key '" + key + "' must be a positive integer, got " + n);
-    }
-    return n.asInt();
-  }
-
-  private double[] vector(JsonNode root, String key, int n, double[] dflt) {
-    JsonNode a = root.get(key);
-    if (a == null) {
-      return dflt;
-    }
-    if (!a.isArray() || a.size() != n) {
-      throw new CliException(mpcSpec + ": key '" + key + "' must be an array of " + n + " numbers, got " + a);
-    }
-    double[] v = new double[n];
-    for (int i = 0; i < n; i++) {
-      if (!a.get(i).isNumber()) {
-        throw new CliException(mpcSpec + ": key '" + key + "[" + i + "]' must be a number, got " + a.get(i));
-      }
-      v[i] = a.get(i).asDouble();
-    }
-    return v;
-  }
-
-  private static double[] fill(int n, double v) {
-    double[] a = new double[n];
-    java.util.Arrays.fill(a, v);
-    return a;
   }
 }

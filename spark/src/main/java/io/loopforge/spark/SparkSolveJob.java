@@ -80,8 +80,9 @@ public final class SparkSolveJob {
   }
 
   /**
-   * A session named {@code appName}: {@code local[*]} when {@code spark.master} is not set. A standalone
-   * master ({@code spark://host:port[,host:port…]}) is tried first with a plain connection: Spark's own
+   * A session named {@code appName}: {@code local[*,4]} (all cores, a failed task tried up to four times as
+   * on a cluster, where {@code spark.task.maxFailures} says how often) when {@code spark.master} is not set.
+   * A standalone master ({@code spark://host:port[,host:port…]}) is tried first with a plain connection: Spark's own
    * client retries its registration for a minute before it gives up, this says at once which master
    * cannot be reached.
    *
@@ -91,7 +92,7 @@ public final class SparkSolveJob {
     SparkSession.Builder b = SparkSession.builder().appName(appName);
     String master = System.getProperty("spark.master");
     if (master == null) {
-      b.master("local[*]");
+      b.master("local[*,4]");
     } else {
       checkReachable(master, CONNECT_TIMEOUT_MS);
     }

@@ -1,5 +1,8 @@
 /**
- * The distillation's solves as an Apache Spark job ({@link io.loopforge.spark.SparkSolveJob}): the same
- * records as the local fan-out, written as Parquet by the workers. Optional: nothing else depends on it.
+ * The distillation's solves on Apache Spark: a job whose executors write Parquet ({@link
+ * io.loopforge.spark.SparkSolveJob}), its {@code spark-submit} entry point ({@link
+ * io.loopforge.spark.SparkSolveApp}), and the {@link io.loopforge.mpc.distill.FanOut} engine {@code "spark"}
+ * that {@code loopforge distill --engine spark} finds ({@link io.loopforge.spark.SparkFanOut}); the same
+ * records as the local fan-out. Optional: nothing else depends on it.
  */
 package io.loopforge.spark;

@@ -41,7 +41,9 @@ import java.util.Locale;
  * settings (ReLU: widths, epochs, seed; polynomial: degree, threshold) are chosen by the mean cost on 20
  * validation episodes from the next seed's starts, never on the reported episodes.
  *
- * <p>{@code java -cp … io.loopforge.studies.DistillStudy OUT_DIR [SAMPLES [DAGGER_ROUNDS [DAGGER_EPISODES]]]}
+ * <p>{@code java -cp … io.loopforge.studies.DistillStudy OUT_DIR [SAMPLES [DAGGER_ROUNDS [DAGGER_EPISODES
+ * [polynomial]]]]}; with {@code polynomial} the ReLU sweep and the solves-per-second runs are skipped (the
+ * ReLU row is then the distillation's own policy, hidden 16-16, 300 epochs).
  */
 public final class DistillStudy {
   private DistillStudy() {}
@@ -53,12 +55,14 @@ public final class DistillStudy {
     int episodes = args.length > 3 ? Integer.parseInt(args[3]) : 20;
     PrintWriter log = new PrintWriter(System.err, true);
     Files.createDirectories(out);
-    String md = run(out, samples, rounds, episodes, log);
+    boolean polynomialOnly = args.length > 4 && args[4].equals("polynomial");
+    String md = run(out, samples, rounds, episodes, polynomialOnly, log);
     Files.writeString(out.resolve("distill.md"), md);
     System.out.print(md);
   }
 
-  static String run(Path out, int samples, int rounds, int daggerEpisodes, PrintWriter log) throws InterruptedException {
+  static String run(Path out, int samples, int rounds, int daggerEpisodes, boolean polynomialOnly, PrintWriter log)
+      throws InterruptedException {
     long t0 = System.nanoTime();
     PlannerComparisonStudy.Options o = PlannerComparisonStudy.Options.standard(out);
     CartPoleWalls plant = CartPoleWalls.withDefaults();
@@ -90,10 +94,10 @@ public final class DistillStudy {
     List<double[]> validation = PlannerComparisonStudy.starts(new PlannerComparisonStudy.Options(out, o.plant(),
         o.budgets(), o.episodes(), o.steps(), o.horizon(), o.mipTimeLimit(), o.seed() + 1));
     InputBounds box = InputBounds.of(problem.inputLower(), problem.inputUpper());
-    NetworkPolicy relu = null;
-    String reluName = null;
+    NetworkPolicy relu = polynomialOnly ? r.relu() : null;
+    String reluName = polynomialOnly ? "the distillation's own: hidden 16-16, 300 epochs, no selection" : null;
     double best = Double.POSITIVE_INFINITY;
-    for (int[] h : new int[][] {{16, 16}, {24, 24}, {32, 32}}) {
+    for (int[] h : polynomialOnly ? new int[0][] : new int[][] {{16, 16}, {24, 24}, {32, 32}}) {
       for (int epochs : new int[] {300, 800}) {
         for (long seed = 1; seed <= 3; seed++) {
           NetworkPolicy p = ReluPolicyTrainer.builder().hidden(h).epochs(epochs).seed(seed).build()
@@ -112,7 +116,11 @@ public final class DistillStudy {
     PolynomialPolicy poly = null;
     String polyName = null;
     best = Double.POSITIVE_INFINITY;
-    for (int degree : new int[] {2, 3, 4}) {
+    // degrees 5 and 6 fit since a constant reference left the library (4 states: 126 and 210 terms);
+    // -Dloopforge.distill.degrees=2,3,4 gives the earlier sweep
+    int[] degrees = Arrays.stream(System.getProperty("loopforge.distill.degrees", "2,3,4,5,6").split(","))
+        .mapToInt(Integer::parseInt).toArray();
+    for (int degree : degrees) {
       for (double threshold : new double[] {0.01, 0.1, 0.5, 1}) {
         PolynomialPolicy p = PolynomialPolicyFit.fit(r.data(), degree, threshold, box, problem.model().dt());
         double v = mean(episodes(plant, p, validation, o, problem, cost));
@@ -136,8 +144,9 @@ public final class DistillStudy {
     // solves per second: the same 200 tasks on one thread and on the fan-out
     List<SolveTask> tasks = SolveJob.tasks(SampleRegion.ofPlant(plant, 0.5).sample(SampleRegion.Design.UNIFORM, 200,
         o.seed() + 100), problem.stateReference());
-    double one = rate(planners, tasks, ExecutorFanOut.threads(1), out.resolve("rate-1"));
-    double all = rate(planners, tasks, ExecutorFanOut.threads(threads), out.resolve("rate-" + threads));
+    double one = polynomialOnly ? Double.NaN : rate(planners, tasks, ExecutorFanOut.threads(1), out.resolve("rate-1"));
+    double all = polynomialOnly ? Double.NaN
+        : rate(planners, tasks, ExecutorFanOut.threads(threads), out.resolve("rate-" + threads));
 
     SolveDataset d = r.data();
     StringBuilder s = new StringBuilder();
@@ -147,8 +156,8 @@ public final class DistillStudy {
         r.roundSizes().subList(1, r.roundSizes().size()), d.statusCounts(), d.training().size(), d.excluded(),
         d.medianSolveMillis(), r.solveSeconds(), threads));
     s.append("| controller | size | mean episode cost | vs MIP-MPC | worst episode ratio |\n|---|---|---:|---:|---:|\n");
-    s.append(String.format(Locale.ROOT, "| MIP-MPC (H = 8, %d ms limit) | %d binaries × plan | %.4f | 1 | 1 |%n",
-        o.mipTimeLimit().toMillis(), 10 * o.horizon(), mean(mpc)));
+    s.append(String.format(Locale.ROOT, "| MIP-MPC (H = %d, %d ms limit) | %d binaries × plan | %.4f | 1 | 1 |%n",
+        o.horizon(), o.mipTimeLimit().toMillis(), 10 * o.horizon(), mean(mpc)));
     s.append(row("ReLU policy (" + reluName + ")", relu.toString(), reluCosts, mpc));
     s.append(row("polynomial policy (" + polyName + ")", poly.toString(), polyCosts, mpc));
     s.append(String.format(Locale.ROOT, "%nGoal (each distilled policy's mean cost within 5 %% of the MIP-MPC's): ReLU"

@@ -19,19 +19,21 @@ import java.util.List;
  * {@code chunk-00000.csv}, each written atomically, so a file on disk is always a whole chunk. A rerun of
  * the same job solves only the chunks without a file; a folder of another job is refused.
  */
-public final class ChunkStore {
+public final class ChunkStore implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   /** Format tag of {@code solves.json}. */
   public static final String FORMAT = "loopforge-solves/1";
   static final String MANIFEST = "solves.json";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Path dir;
+  /** A string, not a Path: the store travels with the chunks' work to other JVMs. */
+  private final String dir;
   private final List<String> stateNames;
   private final List<String> inputNames;
 
   private ChunkStore(Path dir, List<String> stateNames, List<String> inputNames) {
-    this.dir = dir;
+    this.dir = dir.toString();
     this.stateNames = List.copyOf(stateNames);
     this.inputNames = List.copyOf(inputNames);
   }
@@ -73,12 +75,12 @@ public final class ChunkStore {
   }
 
   public Path directory() {
-    return dir;
+    return Path.of(dir);
   }
 
   /** The file of chunk {@code c}. */
   public Path chunkFile(int c) {
-    return dir.resolve(String.format(java.util.Locale.ROOT, "chunk-%05d.csv", c));
+    return Path.of(dir).resolve(String.format(java.util.Locale.ROOT, "chunk-%05d.csv", c));
   }
 
   public boolean has(int c) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * {@link FanOut} on a fixed pool of threads of this JVM (a plain {@link ExecutorService}); by default one
@@ -43,7 +44,7 @@ public final class ExecutorFanOut implements FanOut {
   }
 
   @Override
-  public void run(List<Integer> chunks, ChunkWork work) throws Exception {
+  public void run(List<Integer> chunks, ChunkWork work, IntConsumer finished) throws Exception {
     if (chunks.isEmpty()) {
       return;
     }
@@ -58,6 +59,7 @@ public final class ExecutorFanOut implements FanOut {
       for (int c : chunks) {
         futures.add(done.submit(() -> {
           work.run(c);
+          finished.accept(c);
           return null;
         }));
       }

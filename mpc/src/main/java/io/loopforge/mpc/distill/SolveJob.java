@@ -136,19 +136,11 @@ public final class SolveJob {
     long total = tasks.size();
     listener.progress(new Progress(onDisk, total, 0, Duration.ZERO));
     try {
-      fanOut.run(pending, c -> {
-        Planner planner = planners.get();
-        List<SolveRecord> out = new ArrayList<>(chunkSize);
-        for (int i = c * chunkSize; i < chunkEnd(c); i++) {
-          if (Thread.currentThread().isInterrupted()) {
-            throw new InterruptedException("solve job interrupted");
-          }
-          out.add(solve(planner, tasks.get(i)));
-        }
-        store.write(c, out);
-        long d = done.addAndGet(out.size());
-        long n = now.addAndGet(out.size());
-        listener.progress(new Progress(d, total, n, Duration.ofNanos(System.nanoTime() - t0)));
+      fanOut.run(pending, new SolveChunk(planners, tasks, chunkSize, store), c -> {
+        long n = chunkEnd(c) - (long) c * chunkSize;
+        long d = done.addAndGet(n);
+        long m = now.addAndGet(n);
+        listener.progress(new Progress(d, total, m, Duration.ofNanos(System.nanoTime() - t0)));
       });
     } catch (InterruptedException | RuntimeException e) {
       throw e;
@@ -201,6 +193,36 @@ public final class SolveJob {
       cost = Double.NaN;
     }
     return new SolveRecord(task.index(), task.state(), task.reference(), u, s, cost, nanos);
+  }
+
+  /** The work of one chunk: its tasks solved by a fresh planner, written to the chunk's file. */
+  private static final class SolveChunk implements FanOut.ChunkWork {
+    private static final long serialVersionUID = 1L;
+    private final Supplier<Planner> planners;
+    private final List<SolveTask> tasks;
+    private final int chunkSize;
+    private final ChunkStore store;
+
+    SolveChunk(Supplier<Planner> planners, List<SolveTask> tasks, int chunkSize, ChunkStore store) {
+      this.planners = planners;
+      this.tasks = tasks;
+      this.chunkSize = chunkSize;
+      this.store = store;
+    }
+
+    @Override
+    public void run(int c) throws Exception {
+      Planner planner = planners.get();
+      int end = Math.min(tasks.size(), (c + 1) * chunkSize);
+      List<SolveRecord> out = new ArrayList<>(end - c * chunkSize);
+      for (int i = c * chunkSize; i < end; i++) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new InterruptedException("solve job interrupted");
+        }
+        out.add(solve(planner, tasks.get(i)));
+      }
+      store.write(c, out);
+    }
   }
 
   /** Options of a {@link SolveJob}. */

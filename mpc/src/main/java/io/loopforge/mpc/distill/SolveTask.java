@@ -7,7 +7,7 @@ import java.util.Arrays;
  * horizon), both in the plant's state units. {@code index} is the task's position in its job (and fixes
  * its chunk).
  */
-public record SolveTask(int index, double[] state, double[] reference) {
+public record SolveTask(int index, double[] state, double[] reference) implements java.io.Serializable {
   public SolveTask {
     state = state.clone();
     reference = reference.clone();

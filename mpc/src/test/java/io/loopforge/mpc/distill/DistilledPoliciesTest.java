@@ -107,7 +107,7 @@ class DistilledPoliciesTest {
   @Test
   void thePolynomialPolicyIsSparseAndImitatesTheMpc() {
     PolynomialPolicy p = PolynomialPolicyFit.fit(data, 3, 0.5, BOX, 0.05);
-    // 4 states + 4 references, degree 3: 165 terms; the reference is constant here, so its terms drop out
+    // 4 states, degree 3: 35 terms (the reference is constant here, so it is not in the library)
     assertTrue(p.termCount() < 60 && p.termCount() == p.nonZeros(), p.toString());
     assertEquals(3, p.degree());
     for (int t = 0; t < p.termCount(); t++) {
@@ -119,6 +119,27 @@ class DistilledPoliciesTest {
         + rmsOfInputs() + " N and the affine least-squares fit's " + affine + " N");
     assertTrue(p.equations().startsWith("force ="), p.equations());
     assertEquals(p, ModelFiles.read(writeTo(p)).model().value());
+  }
+
+  @Test
+  void referenceComponentsThatNeverChangeAreLeftOutOfTheLibrary() {
+    // 240 solves at one set-point: degree 4 on the 4 states is 70 terms (on 4 states + 4 references, 495)
+    PolynomialPolicy p = PolynomialPolicyFit.fit(data, 4, 0.5, BOX, 0.05);
+    assertEquals(4, p.degree());
+    for (int t = 0; t < p.termCount(); t++) {
+      assertTrue(!p.termName(t).contains("_ref"), p.termName(t));
+    }
+    // one reference component that varies joins the states: degree 2 on 5 variables is 21 terms
+    List<SolveRecord> varied = new ArrayList<>();
+    for (SolveRecord r : data.training().subList(0, 20)) {
+      double[] ref = r.reference();
+      ref[0] = 0.01 * r.index();
+      varied.add(new SolveRecord(r.index(), r.state(), ref, r.input(), r.status(), r.cost(), r.solveNanos()));
+    }
+    MpcException e = assertThrows(MpcException.class, () -> PolynomialPolicyFit.fit(
+        new SolveDataset(data.stateNames(), data.inputNames(), varied), 2, 0.1, BOX, 0.05));
+    assertTrue(e.getMessage().startsWith("the dataset has 20 proven-optimal solves ({OPTIMAL=20}), fewer than the 21"
+        + " terms"), e.getMessage());
   }
 
   @TempDir static Path files;

@@ -49,9 +49,9 @@ class SolveJobTest {
     }
 
     @Override
-    public void run(List<Integer> chunks, ChunkWork work) throws Exception {
+    public void run(List<Integer> chunks, ChunkWork work, java.util.function.IntConsumer finished) throws Exception {
       asked.addAll(chunks);
-      inner.run(chunks, work);
+      inner.run(chunks, work, finished);
     }
   }
 
