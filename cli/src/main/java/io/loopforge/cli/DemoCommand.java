@@ -45,7 +45,6 @@ import io.loopforge.mpc.PlannerKind;
 import io.loopforge.mpc.RecedingHorizonController;
 import io.loopforge.mpc.distill.Distillation;
 import io.loopforge.mpc.distill.ExecutorFanOut;
-import io.loopforge.mpc.distill.Progress;
 import io.loopforge.mpc.distill.ReluPolicyTrainer;
 import io.loopforge.mpc.distill.SampleRegion;
 import io.loopforge.sparsify.GatedSparsifier;
@@ -452,12 +451,21 @@ final class DemoCommand implements Callable<Integer> {
     SparsifyConfig config = SparsifyConfig.builder(schedule).keep(keep).warmupEpochs(1).gateEpochs(2)
         .fineTuneEpochs(sizes.fineTuneEpochs()).intermediateFineTuneEpochs(sizes.fineTuneEpochs()).training(training)
         .build();
+    long[] lastEpoch = {System.nanoTime()};
     SparsificationResult result = new GatedSparsifier(config).run(denseNet, train, new SparsifyListener() {
       @Override
-      public void onEpoch(TrainingListener.EpochReport r) {}
+      public void onEpoch(TrainingListener.EpochReport r) {
+        if (System.nanoTime() - lastEpoch[0] > 3e9) {
+          lastEpoch[0] = System.nanoTime();
+          w.printf(Locale.ROOT, "        epoch %d of at most %d, validation loss %.3g%n", r.epoch(), r.maxEpochs(),
+              r.validationLoss());
+          w.flush();
+        }
+      }
 
       @Override
       public void onPhase(String description) {
+        lastEpoch[0] = System.nanoTime();
         w.println("      " + description);
         w.flush();
       }
@@ -662,29 +670,9 @@ final class DemoCommand implements Callable<Integer> {
     double[][] region = recipe.region(0.5);
     Supplier<Planner> planners = () -> MipPlanner.builder(problem).deterministic(true).timeLimit(sizes.mipLimit())
         .build();
-    long[] lastPrint = {0};
-    Distillation.Listener listener = new Distillation.Listener() {
-      @Override
-      public void batch(String batch, int tasks) {
-        synchronized (lastPrint) {
-          w.printf(Locale.ROOT, "      distillation: solving the MIP-MPC for %d %s states%n", tasks,
-              batch.equals("samples") ? "sampled" : "DAgger (" + batch + ")");
-          w.flush();
-        }
-      }
-
-      @Override
-      public void progress(Progress pr) {
-        synchronized (lastPrint) {
-          long now = System.nanoTime();
-          if (now - lastPrint[0] > 2_000_000_000L || pr.done() == pr.total()) {
-            lastPrint[0] = now;
-            w.println("        " + pr);
-            w.flush();
-          }
-        }
-      }
-    };
+    Distillation.Listener listener = DistillCommand.progressLines(w, "      ", 2_000_000_000L, (batch, tasks) ->
+        String.format(Locale.ROOT, "distillation: solving the MIP-MPC for %d %s states", tasks,
+            batch.equals("samples") ? "sampled" : "DAgger (" + batch + ")"));
     ReluPolicyTrainer trainer = ReluPolicyTrainer.builder().hidden(16, 16).epochs(sizes.policyEpochs()).seed(seed)
         .build();
     Distillation.Result d = Distillation.builder(planners, p).region(SampleRegion.of(region[0], region[1]))
@@ -714,14 +702,8 @@ final class DemoCommand implements Callable<Integer> {
 
     Path cDir = out.resolve("generated/c");
     Path javaDir = out.resolve("generated/java");
-    for (Object[] c : new Object[][] {{"distilled ReLU policy", name + "_distilled", policyFile, Model.of(policy)},
-        {"on-device MPC", name + "_mpc", mpcFile, Model.of(mpc)}}) {
-      String prefix = (String) c[1];
-      GeneratedCode code = CodeGenerator.generate((Model) c[3],
-          CodegenOptions.builder(prefix).languages(Language.C, Language.JAVA).build());
-      code.writeTo(cDir, javaDir);
-      chips.add(new Chip((String) c[0], prefix, (Path) c[2], code));
-    }
+    chips.add(generate("distilled ReLU policy", name + "_distilled", policyFile, Model.of(policy), cDir, javaDir));
+    chips.add(generate("on-device MPC", name + "_mpc", mpcFile, Model.of(mpc), cDir, javaDir));
     w.printf("      C in %s, Java twins in %s%n", cDir, javaDir);
     for (Chip c : chips) {
       runController(c.title, "Java twin (float32, as on the chip)", TwinController.of(c.code));
@@ -768,6 +750,15 @@ final class DemoCommand implements Callable<Integer> {
         csv(filled(p.inputDim(), recipe.inputWeight())), "--out", again().resolve("mpc.json").toString());
     headline(s, new String[] {"distilled policy", String.format(Locale.ROOT, "mean cost %.3g (%+.1f %% of the"
         + " MIP-MPC's)", relu.mean(), 100 * (relu.mean() / mip.mean() - 1))});
+  }
+
+  /** C and the Java twin of a chip controller, written under {@code cDir} and {@code javaDir}. */
+  private static Chip generate(String title, String prefix, Path file, Model model, Path cDir, Path javaDir)
+      throws IOException {
+    GeneratedCode code = CodeGenerator.generate(model, CodegenOptions.builder(prefix).languages(Language.C,
+        Language.JAVA).build());
+    code.writeTo(cDir, javaDir);
+    return new Chip(title, prefix, file, code);
   }
 
   /** The cost table of stage 4 and 5, and the overlaid trajectories of the first episode. */

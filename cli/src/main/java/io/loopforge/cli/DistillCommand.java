@@ -189,28 +189,8 @@ final class DistillCommand implements Callable<Integer> {
         s.modelFile().name(), s.problem().horizon(), s.problem().norm().name().toLowerCase(Locale.ROOT), p.name(),
         samples, design.cliName(), region, dagger, dagger == 1 ? "" : "s", fanOut.name());
     w.flush();
-    long[] lastPrint = {0};
-    Distillation.Listener listener = new Distillation.Listener() {
-      @Override
-      public void batch(String name, int tasks) {
-        synchronized (lastPrint) {
-          err.printf(Locale.ROOT, "solving %s: %d states%n", name, tasks);
-          err.flush();
-        }
-      }
-
-      @Override
-      public void progress(Progress pr) {
-        synchronized (lastPrint) {
-          long now = System.nanoTime();
-          if (now - lastPrint[0] > 1_000_000_000L || pr.done() == pr.total()) {
-            lastPrint[0] = now;
-            err.println("  " + pr);
-            err.flush();
-          }
-        }
-      }
-    };
+    Distillation.Listener listener = progressLines(err, "", 1_000_000_000L,
+        (name, tasks) -> String.format(Locale.ROOT, "solving %s: %d states", name, tasks));
     Distillation d = Distillation.builder(s.planners(), p).region(region).design(design).samples(samples).seed(seed).dagger(dagger, daggerEpisodes, daggerSteps)
         .chunkSize(chunkSize).fanOut(fanOut).directory(out.resolve("solves")).listener(listener)
         .description(s.description()).trainer(trainer).polynomial(degree, threshold).build();
@@ -300,5 +280,35 @@ final class DistillCommand implements Callable<Integer> {
     } catch (MpcException e) {
       throw new CliException(e.getMessage());
     }
+  }
+
+  /**
+   * A listener printing a line per batch of solves and the job's progress at most every {@code intervalNanos}
+   * (and when it is done), each line indented by {@code indent}; safe from the fan-out's threads.
+   */
+  static Distillation.Listener progressLines(PrintWriter o, String indent, long intervalNanos,
+      java.util.function.BiFunction<String, Integer, String> batchLine) {
+    long[] lastPrint = {0};
+    return new Distillation.Listener() {
+      @Override
+      public void batch(String name, int tasks) {
+        synchronized (lastPrint) {
+          o.println(indent + batchLine.apply(name, tasks));
+          o.flush();
+        }
+      }
+
+      @Override
+      public void progress(Progress pr) {
+        synchronized (lastPrint) {
+          long now = System.nanoTime();
+          if (now - lastPrint[0] > intervalNanos || pr.done() == pr.total()) {
+            lastPrint[0] = now;
+            o.println(indent + "  " + pr);
+            o.flush();
+          }
+        }
+      }
+    };
   }
 }

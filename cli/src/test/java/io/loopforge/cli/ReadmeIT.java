@@ -31,7 +31,7 @@ class ReadmeIT {
   private static final Map<String, String> SKIPPED = Map.of(
       "./loopforge test    # every test", "runs the build that runs this test",
       "./loopforge demo    # the main job, end to end on a built-in plant",
-      "about a minute; LoopforgeTest runs the demo in process",
+      "about three minutes; LoopforgeTest runs the demo --quick in process, with the browser check of its report",
       "./loopforge mpc benchmark --models nets/ --out mpc.md   # the MPC figures of BENCHMARKS.md (hours; --quick: minutes)",
       "hours; MpcCommandTest runs the mpc command, the studies have their own tests");
 
@@ -39,10 +39,15 @@ class ReadmeIT {
 
   /** The {@code ```sh} blocks of the README, in order. */
   static List<String> shellBlocks(List<String> lines) {
+    return fencedBlocks(lines, "sh");
+  }
+
+  /** The fenced blocks of {@code language} in Markdown {@code lines}, in order, each with its newlines. */
+  static List<String> fencedBlocks(List<String> lines, String language) {
     List<String> blocks = new ArrayList<>();
     StringBuilder block = null;
     for (String line : lines) {
-      if (block == null && line.equals("```sh")) {
+      if (block == null && line.equals("```" + language)) {
         block = new StringBuilder();
       } else if (block != null && line.equals("```")) {
         blocks.add(block.toString());

@@ -18,7 +18,6 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -50,25 +49,17 @@ class ReadmeJavaTest {
 
   /** The {@code ```java} blocks of the README section that starts with the line {@code heading}. */
   static List<String> javaBlocks(List<String> lines, String heading) {
-    List<String> blocks = new ArrayList<>();
     int start = lines.indexOf(heading);
     if (start < 0) {
-      return blocks;
+      return List.of();
     }
-    StringBuilder block = null;
-    for (String line : lines.subList(start + 1, lines.size())) {
-      if (block == null && line.startsWith("## ")) {
-        break;
-      } else if (block == null && line.equals("```java")) {
-        block = new StringBuilder();
-      } else if (block != null && line.equals("```")) {
-        blocks.add(block.toString());
-        block = null;
-      } else if (block != null) {
-        block.append(line).append('\n');
-      }
+    int end = start + 1;
+    boolean fenced = false;
+    while (end < lines.size() && (fenced || !lines.get(end).startsWith("## "))) {
+      fenced ^= lines.get(end).startsWith("```");
+      end++;
     }
-    return blocks;
+    return ReadmeIT.fencedBlocks(lines.subList(start + 1, end), "java");
   }
 
   /** The name of the program's public class. */
