@@ -50,13 +50,14 @@ record DemoRecipe(double[] regionLower, double[] regionUpper, double[] startSpre
           new double[] {0.25, 0.3}, new double[] {1, 0.1}, 0.01,
           FeatureLibrary.concat(FeatureLibrary.polynomial(1), FeatureLibrary.fourier(1)), false, 0.05,
           ExcitationKind.MULTISINE),
+      // random steps rather than a PRBS switching every sample: finite differences of such data are poor
       "mass-spring-damper", new DemoRecipe(new double[] {-1.5, -3}, new double[] {2.5, 3},
           new double[] {1, 0.5}, new double[] {1, 0.1}, 0.01, FeatureLibrary.polynomial(1), false, 0.05,
-          ExcitationKind.PRBS),
+          ExcitationKind.RANDOM_STEPS),
       // about the fixed point the task stabilises (-8.49, -8.49, 27)
       "lorenz-control", new DemoRecipe(new double[] {-20, -25, 5}, new double[] {5, 5, 45},
           new double[] {2, 2, 2}, new double[] {1, 1, 1}, 0.001, FeatureLibrary.polynomial(2), false, 0.05,
-          ExcitationKind.PRBS));
+          ExcitationKind.RANDOM_STEPS));
 
   /** The recipe of a catalog plant, or null when the demo has none. */
   static DemoRecipe of(String plant) {
