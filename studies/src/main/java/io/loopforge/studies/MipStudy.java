@@ -377,7 +377,7 @@ public final class MipStudy {
   }
 
   /** The closed loops of a case; every planner call's request. */
-  private static List<PlanRequest> closedLoops(Case c, MpcProblem problem, Options o, PrintWriter log) {
+  static List<PlanRequest> closedLoops(Case c, MpcProblem problem, Options o, PrintWriter log) {
     Plant plant = PlantCatalog.create(c.plant());
     MipPlanner mip = MipPlanner.builder(problem).tighteningBudget(o.tighteningBudget()).timeLimit(o.timeLimit())
         .build();
