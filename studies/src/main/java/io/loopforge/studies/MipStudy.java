@@ -643,7 +643,7 @@ public final class MipStudy {
     return 0;
   }
 
-  private static String machine() {
+  static String machine() {
     java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     return String.format(Locale.ROOT, "%s %s, %d cores, Java %s, load average %.2f at start", os.getName(),
         os.getArch(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),

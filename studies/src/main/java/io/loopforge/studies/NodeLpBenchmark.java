@@ -26,7 +26,7 @@ import java.util.Locale;
 public final class NodeLpBenchmark {
   private NodeLpBenchmark() {}
 
-  /** One instance family: a model file and a horizon. */
+  /** One instance family: a model file (null: the dense [8] network MipStudy trains) and a horizon. */
   record Family(String file, int horizon) {}
 
   public static void main(String[] args) throws Exception {
@@ -34,20 +34,24 @@ public final class NodeLpBenchmark {
     int episodes = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     int steps = args.length > 2 ? Integer.parseInt(args[2]) : 15;
     Duration limit = Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 10);
-    List<Family> families = List.of(new Family("cartpole-walls-gated-8.json", 8),
-        new Family("cartpole-walls-small-dense-8.json", 4), new Family("cartpole-walls-gated-8.json", 5),
+    List<Family> families = List.of(new Family(null, 4), new Family("cartpole-walls-gated-8.json", 8),
+        new Family("cartpole-walls-gated-8.json", 5), new Family("cartpole-walls-small-dense-8.json", 4),
         new Family("cartpole-walls-gated-16.json", 5));
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-    MipStudy.Options o = new MipStudy.Options(List.of(), 0, 0, episodes, steps, limit, Duration.ofMillis(300), 0, 0,
-        Duration.ofSeconds(60), 0, Duration.ofSeconds(60), 1);
+    // MipStudy.standard()'s training settings and seed: the same dense [8] network as BENCHMARKS.md's Figure 1
+    MipStudy.Options o = new MipStudy.Options(List.of(), 8_000, 60, episodes, steps, limit, Duration.ofMillis(300), 0,
+        0, Duration.ofSeconds(60), 0, Duration.ofSeconds(60), 1);
+    out.println("machine: " + MipStudy.machine() + "; load average at start " + loadAverage());
     List<double[]> rows = new ArrayList<>(); // binaries, old ms, new ms, old nodes, new nodes
     for (Family f : families) {
-      Path file = dir.resolve(f.file());
-      if (!Files.exists(file)) {
+      Path file = f.file() == null ? null : dir.resolve(f.file());
+      if (file != null && !Files.exists(file)) {
         out.println("missing " + file);
         continue;
       }
-      MipStudy.Case c = new MipStudy.Case("cartpole-walls", new int[0], f.horizon(), file);
+      MipStudy.Case c = new MipStudy.Case("cartpole-walls", file == null ? new int[] {8} : new int[0], f.horizon(),
+          file);
+      String label = c.label();
       FoldedReluNetwork net = MipStudy.network(c, o);
       MpcProblem problem = MipStudy.problem("cartpole-walls", net, f.horizon());
       List<PlanRequest> requests = MipStudy.closedLoops(c, problem, o, out);
@@ -67,36 +71,63 @@ public final class NodeLpBenchmark {
         MipReport rb = neu.lastReport();
         double agree = Math.abs(a.objective() - b.objective()) / Math.max(1, Math.abs(a.objective()));
         int bins = ra.bounds().binariesTightened();
-        out.printf(Locale.ROOT, "%s H=%d #%d bins %d | old %s %.1f ms (bounds %.1f) %d nodes | new %s %.1f ms "
-            + "(bounds %.1f) %d nodes | rel diff %.1e%n", f.file(), f.horizon(), i, bins, a.status(), ra.millis(),
+        out.printf(Locale.ROOT, "%s #%d bins %d | old %s %.1f ms (bounds %.1f) %d nodes | new %s %.1f ms "
+            + "(bounds %.1f) %d nodes | rel diff %.1e%n", label, i, bins, a.status(), ra.millis(),
             ra.boundNanos() / 1e6, a.stats().nodes(), b.status(), rb.millis(), rb.boundNanos() / 1e6,
             b.stats().nodes(), agree);
         rows.add(new double[] {bins, ra.millis(), rb.millis(), a.stats().nodes(), b.stats().nodes(),
-            a.status().toString().equals("OPTIMAL") ? 1 : 0, b.status().toString().equals("OPTIMAL") ? 1 : 0});
+            a.status().toString().equals("OPTIMAL") ? 1 : 0, b.status().toString().equals("OPTIMAL") ? 1 : 0,
+            ra.boundNanos() / 1e6, rb.boundNanos() / 1e6, agree > 1e-6 && a.status() == b.status() ? 1 : 0});
       }
     }
-    summary(out, rows, 21, 40);
-    summary(out, rows, 0, 40);
-    summary(out, rows, 41, Integer.MAX_VALUE);
+    out.println("load average at end " + loadAverage());
+    out.println();
+    out.println("| binaries (tightened) | instances | proven optimal, ojAlgo LP / dual simplex | ojAlgo LP: median / p95"
+        + " (ms) | of which bounds | dual simplex: median / p95 (ms) | of which bounds | nodes, median (ojAlgo LP /"
+        + " dual simplex) | objectives differ (both optimal) |");
+    out.println("|---|---|---|---|---|---|---|---|---|");
+    int[][] ranges = {{0, 10}, {11, 20}, {21, 30}, {31, 40}, {41, Integer.MAX_VALUE}, {0, 40}};
+    for (int[] range : ranges) {
+      summary(out, rows, range[0], range[1]);
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   private static void summary(PrintWriter out, List<double[]> rows, int lo, int hi) {
-    List<Double> a = new ArrayList<>();
-    List<Double> b = new ArrayList<>();
+    List<List<Double>> cols = new ArrayList<>();
+    for (int c = 0; c < 6; c++) {
+      cols.add(new ArrayList<>());
+    }
     int pa = 0;
     int pb = 0;
+    int differ = 0;
     for (double[] r : rows) {
       if (r[0] >= lo && r[0] <= hi) {
-        a.add(r[1]);
-        b.add(r[2]);
+        cols.get(0).add(r[1]);
+        cols.get(1).add(r[7]);
+        cols.get(2).add(r[2]);
+        cols.get(3).add(r[8]);
+        cols.get(4).add(r[3]);
+        cols.get(5).add(r[4]);
         pa += (int) r[5];
         pb += (int) r[6];
+        differ += (int) r[9];
       }
     }
-    MipStudy.Times ta = MipStudy.Times.of(a);
-    MipStudy.Times tb = MipStudy.Times.of(b);
-    out.printf(Locale.ROOT, "binaries %d-%d: %d instances | ojAlgo LP: %d optimal, median %.1f p95 %.1f max %.1f ms"
-        + " | dual simplex: %d optimal, median %.1f p95 %.1f max %.1f ms%n", lo, hi, ta.n(), pa, ta.median(), ta.p95(),
-        ta.max(), pb, tb.median(), tb.p95(), tb.max());
+    MipStudy.Times ta = MipStudy.Times.of(cols.get(0));
+    MipStudy.Times ba = MipStudy.Times.of(cols.get(1));
+    MipStudy.Times tb = MipStudy.Times.of(cols.get(2));
+    MipStudy.Times bb = MipStudy.Times.of(cols.get(3));
+    String range = hi == Integer.MAX_VALUE ? lo + "+" : lo == 0 && hi == 40 ? "**all ≤ 40**" : lo + "–" + hi;
+    out.printf(Locale.ROOT, "| %s | %d | %d / %d | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f | %.0f / %.0f | %d |%n",
+        range, ta.n(), pa, pb, ta.median(), ta.p95(), ba.median(), ba.p95(), tb.median(), tb.p95(), bb.median(),
+        bb.p95(), MipStudy.Times.of(cols.get(4)).median(), MipStudy.Times.of(cols.get(5)).median(), differ);
   }
 }
