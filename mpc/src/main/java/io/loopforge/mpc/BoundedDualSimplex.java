@@ -28,10 +28,11 @@ import org.ojalgo.structure.Structure1D;
  * <p>Per iteration: the leaving row with the largest relative bound violation (Dantzig); a bound-flipping
  * ratio test (boxed columns passed on the way flip to their other bound while the row's violation is not
  * used up), then Harris' two passes among the rest (tolerance 1e-9, pivots below 1e-7 are not taken); at
- * most {@code 20 (m + n)} iterations per solve. Checks, each answered with a fresh tableau (Gauss–Jordan on
- * the basis from A) and one more try, then {@link Status#FAILED}: an optimum whose rows recomputed from A
- * differ from its logicals by more than 1e-8 relative; an infeasibility that row r of B⁻¹, applied to the
- * original rows, does not certify (a Farkas combination whose range over the bounds excludes 0). A row
+ * most {@code 20 (m + n)} iterations per solve. Failures: an optimum whose rows recomputed from A differ from
+ * its logicals by more than 1e-8 relative; an infeasibility that row r of B⁻¹, applied to the original rows,
+ * does not certify (a Farkas combination whose range over the bounds excludes 0); the iteration limit. Each
+ * is answered by one more try from a fresh tableau (Gauss–Jordan on the basis from A), then one from the
+ * slack basis (dual feasible while every cost sits on a finite bound), then {@link Status#FAILED}. A row
  * violated by less than 1e-7 (relative) that no column can repair counts as met. Not thread-safe.
  */
 final class BoundedDualSimplex {
@@ -198,12 +199,18 @@ final class BoundedDualSimplex {
   /** Solves from the current basis until optimal, infeasible, the iteration limit or {@code deadline} (nanoTime). */
   Status solve(long deadline) {
     Status s = iterate(deadline);
-    if (s == Status.FAILED && System.nanoTime() < deadline) {
-      refactor(); // an unproven infeasibility or an iteration limit: once more from a fresh tableau
-      s = iterate(deadline);
-    }
     if (s == Status.OPTIMAL && !consistent()) {
-      refactor();
+      s = Status.FAILED;
+    }
+    if (s == Status.FAILED && System.nanoTime() < deadline) {
+      refactor(); // a drifted tableau, an unproven infeasibility or an iteration limit: from a fresh tableau
+      s = iterate(deadline);
+      if (s == Status.OPTIMAL && !consistent()) {
+        s = Status.FAILED;
+      }
+    }
+    if (s == Status.FAILED && System.nanoTime() < deadline) {
+      slackBasis(); // last: from the slack basis, dual feasible whenever every cost sits on a finite bound
       s = iterate(deadline);
       if (s == Status.OPTIMAL && !consistent()) {
         s = Status.FAILED;

@@ -38,8 +38,8 @@ public final class NodeLpBenchmark {
         new Family("cartpole-walls-gated-8.json", 5), new Family("cartpole-walls-small-dense-8.json", 4),
         new Family("cartpole-walls-gated-16.json", 5));
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-    // MipStudy.standard()'s training settings and seed: the same dense [8] network as BENCHMARKS.md's Figure 1
-    MipStudy.Options o = new MipStudy.Options(List.of(), 8_000, 60, episodes, steps, limit, Duration.ofMillis(300), 0,
+    // MipStudy.quick()'s training settings and seed: the dense [8] network of BENCHMARKS.md's Figure 1
+    MipStudy.Options o = new MipStudy.Options(List.of(), 2_000, 15, episodes, steps, limit, Duration.ofMillis(300), 0,
         0, Duration.ofSeconds(60), 0, Duration.ofSeconds(60), 1);
     out.println("machine: " + MipStudy.machine() + "; load average at start " + loadAverage());
     List<double[]> rows = new ArrayList<>(); // binaries, old ms, new ms, old nodes, new nodes
