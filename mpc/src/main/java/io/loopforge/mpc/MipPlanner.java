@@ -50,7 +50,9 @@ import org.ojalgo.optimisation.Optimisation;
  * phases on ojAlgo's LP solver ({@link Search#RELU_PHASES}), which on the instances measured so far is as
  * fast or much faster (MipStudy); both solve the same program with the same bounds and are validated the
  * same way. The ReLU-phase search is the default; ojAlgo's generic search stays one option away, and the
- * MIP study reports both side by side.
+ * MIP study reports both side by side. The ReLU-phase search solves its node LPs in double by default (a bounded
+ * dual simplex warm-started from node to node, {@link NodeLp#DUAL_SIMPLEX}); {@link NodeLp#OJALGO} gives every node
+ * to ojAlgo's LP solver as before.
  *
  * <p>Not thread-safe (it keeps the last report and instance).
  */
