@@ -73,7 +73,6 @@ final class BoundedDualSimplex {
   private final double[] ratio;
   private final int[] flipped;
   private long pivots;
-  private int refactorisations;
   private double objective = Double.NaN;
 
   BoundedDualSimplex(double[][] a, double[] rowLower, double[] rowUpper, double[] colLower, double[] colUpper,
@@ -153,33 +152,15 @@ final class BoundedDualSimplex {
     return new BoundedDualSimplex(a, rl, ru, lo, hi, c);
   }
 
-  int rows() {
-    return m;
-  }
-
-  int columns() {
-    return ns;
-  }
-
   /** Pivots since construction (all solves). */
   long pivots() {
     return pivots;
-  }
-
-  int refactorisations() {
-    return refactorisations;
   }
 
   /** Sets the bounds of structural variable j. */
   void columnBounds(int j, double lo, double hi) {
     lower[j] = lo;
     upper[j] = hi;
-  }
-
-  /** Sets the bounds of row r. */
-  void rowBounds(int r, double lo, double hi) {
-    lower[ns + r] = lo;
-    upper[ns + r] = hi;
   }
 
   /** The value of structural variable j (or logical ns + r) after the last solve. */
@@ -577,7 +558,6 @@ final class BoundedDualSimplex {
    * without a usable pivot is replaced by a logical. Then the reduced costs from the costs.
    */
   void refactor() {
-    refactorisations++;
     int[] basic = head.clone();
     slackBasis();
     // pivot the old basic structurals in, each on a logical's row with the largest entry
