@@ -50,7 +50,9 @@ import org.ojalgo.optimisation.Optimisation;
  * phases on ojAlgo's LP solver ({@link Search#RELU_PHASES}), which on the instances measured so far is as
  * fast or much faster (MipStudy); both solve the same program with the same bounds and are validated the
  * same way. The ReLU-phase search is the default; ojAlgo's generic search stays one option away, and the
- * MIP study reports both side by side.
+ * MIP study reports both side by side. The ReLU-phase search solves its node LPs in double by default (a bounded
+ * dual simplex warm-started from node to node, {@link NodeLp#DUAL_SIMPLEX}); {@link NodeLp#OJALGO} gives every node
+ * to ojAlgo's LP solver as before.
  *
  * <p>Not thread-safe (it keeps the last report and instance).
  */
@@ -66,8 +68,20 @@ public final class MipPlanner implements Planner {
     RELU_PHASES
   }
 
+  /** Which LP solver a node's relaxation goes to. */
+  public enum NodeLp {
+    /** ojAlgo's LP solver on the {@code ExpressionsBasedModel}, rebuilt at every node. */
+    OJALGO,
+    /**
+     * A bounded dual simplex in double (BoundedDualSimplex), built once, warm-started from the last node's basis; a node it
+     * cannot solve goes to ojAlgo.
+     */
+    DUAL_SIMPLEX
+  }
+
   private final MpcProblem problem;
   private final FoldedReluNetwork network;
+  private final NodeLp nodeLp;
   private final BoundTightener tightener;
   private final MilpSolver solver;
   private final boolean warmStart;
@@ -86,6 +100,7 @@ public final class MipPlanner implements Planner {
     this.warmStart = b.warmStart;
     this.tolerance = b.tolerance;
     this.search = b.search;
+    this.nodeLp = b.nodeLp;
     this.timeLimitNanos = b.timeLimit.toNanos();
   }
 
@@ -198,7 +213,7 @@ public final class MipPlanner implements Planner {
   private Plan reluPhases(PlanRequest request, HorizonBounds bounds, MilpInstance instance, double[][] first,
       boolean given, long start, long afterBounds, long afterBuild) {
     TighteningReport tr = bounds.report();
-    ReluBranchAndBound bab = new ReluBranchAndBound(problem, network, request, bounds);
+    ReluBranchAndBound bab = new ReluBranchAndBound(problem, network, request, bounds, nodeLp);
     ReluBranchAndBound.Result res = bab.solve(first, afterBuild + timeLimitNanos);
     long afterSolve = System.nanoTime();
     if (res.inputs() == null) {
@@ -372,6 +387,7 @@ public final class MipPlanner implements Planner {
     private boolean warmStart = true;
     private double tolerance = 1e-6;
     private Search search = Search.RELU_PHASES;
+    private NodeLp nodeLp = NodeLp.DUAL_SIMPLEX;
 
     private Builder(MpcProblem problem) {
       this.problem = Objects.requireNonNull(problem, "problem");
@@ -460,6 +476,15 @@ public final class MipPlanner implements Planner {
      */
     public Builder search(Search s) {
       this.search = Objects.requireNonNull(s, "search");
+      return this;
+    }
+
+    /**
+     * The LP solver of the ReLU-phase search's nodes (default {@link NodeLp#DUAL_SIMPLEX}); ojAlgo's generic
+     * search ignores it.
+     */
+    public Builder nodeLp(NodeLp lp) {
+      this.nodeLp = Objects.requireNonNull(lp, "nodeLp");
       return this;
     }
 

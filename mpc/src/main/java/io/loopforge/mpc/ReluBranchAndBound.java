@@ -26,7 +26,16 @@ import org.ojalgo.optimisation.Variable;
  *       solution is already a network evaluation is solved.
  * </ul>
  *
- * The first incumbent is the caller's (the warm start, or the safe input held). A node is pruned when its
+ * <p>Node LPs ({@link MipPlanner.NodeLp}): by default a bounded dual simplex in double ({@link
+ * BoundedDualSimplex}), built once from the relaxation and kept from node to node, so a node's LP starts
+ * from the last node's optimal basis and only its bounds change ({@link #restrictSimplex}); after branching,
+ * the search plunges into the child on the side of the LP's binary while the node's bound is in the lower
+ * half between the queue's best bound and the incumbent (a child is a few pivots from its parent, a jump
+ * across the tree several times more). A node the simplex cannot settle (iteration limit, an infeasibility
+ * it cannot certify) goes to ojAlgo. With {@link MipPlanner.NodeLp#OJALGO} every node is ojAlgo's, strictly
+ * best-first, as before.
+ *
+ * <p>The first incumbent is the caller's (the warm start, or the safe input held). A node is pruned when its
  * bound is within the gap (1e-7 relative) of the incumbent. An LP that does not end OPTIMAL or INFEASIBLE
  * closes nothing: the node is branched with its parent's bound, and the result is not called proven. Not
  * thread-safe; one instance per plan call.
@@ -43,9 +52,12 @@ final class ReluBranchAndBound {
    */
   record Result(double[][] inputs, double objective, boolean proven, long nodes, int lpFailures) {}
 
+
   private record Node(byte[] phase, double bound, int depth) {}
 
   private static final double GAP = 1e-7;
+  /** Plunge while a child's bound is in this fraction of the way from the queue's best bound to the incumbent. */
+  private static final double PLUNGE = 0.5;
 
   private final MpcProblem problem;
   private final FoldedReluNetwork net;
@@ -81,8 +93,20 @@ final class ReluBranchAndBound {
   private double bestJ = Double.POSITIVE_INFINITY;
   private long nodes;
   private int failures;
+  /** The node LP in double (null with {@link MipPlanner.NodeLp#OJALGO}) and the model's indices it is addressed by. */
+  private final BoundedDualSimplex simplex;
+  private final int[][][] unitIndex; // [t][k][2j], [2j+1] → the model indices of z and s
+  private final int[][] xIndex;
+  private final int[][] uIndex;
+  private final double[] values;
+  private int simplexFallbacks;
 
   ReluBranchAndBound(MpcProblem problem, FoldedReluNetwork net, PlanRequest request, HorizonBounds root) {
+    this(problem, net, request, root, MipPlanner.NodeLp.DUAL_SIMPLEX);
+  }
+
+  ReluBranchAndBound(MpcProblem problem, FoldedReluNetwork net, PlanRequest request, HorizonBounds root,
+      MipPlanner.NodeLp nodeLp) {
     this.problem = problem;
     this.net = net;
     this.request = request;
@@ -124,6 +148,119 @@ final class ReluBranchAndBound {
     this.effective = new byte[h * perStep];
     this.vLo = new double[h][outCols];
     this.vHi = new double[h][outCols];
+    this.values = new double[model.countVariables()];
+    if (nodeLp == MipPlanner.NodeLp.DUAL_SIMPLEX) {
+      this.simplex = BoundedDualSimplex.of(model, model.constraints().toList());
+      this.unitIndex = new int[h][layers][];
+      this.xIndex = new int[h + 1][nx];
+      this.uIndex = new int[h][nu];
+      for (int t = 0; t < h; t++) {
+        ReluMilp step = lp.step(t);
+        for (int k = 0; k < layers; k++) {
+          unitIndex[t][k] = new int[2 * net.units(k)];
+          for (int j = 0; j < net.units(k); j++) {
+            if (step.binary(k, j) == null) {
+              continue;
+            }
+            unitIndex[t][k][2 * j] = model.indexOf(step.binary(k, j));
+            unitIndex[t][k][2 * j + 1] = model.indexOf(step.postActivation(k, j));
+          }
+        }
+        for (int i = 0; i < nu; i++) {
+          uIndex[t][i] = model.indexOf(lp.inputVariables(t)[i]);
+        }
+      }
+      for (int t = 0; t <= h; t++) {
+        for (int i = 0; i < nx; i++) {
+          xIndex[t][i] = model.indexOf(lp.stateVariables(t)[i]);
+        }
+      }
+    } else {
+      this.simplex = null;
+      this.unitIndex = null;
+      this.xIndex = null;
+      this.uIndex = null;
+    }
+  }
+
+  /** Nodes the dual simplex handed to ojAlgo (0 with {@link MipPlanner.NodeLp#OJALGO}). */
+  int simplexFallbacks() {
+    return simplexFallbacks;
+  }
+
+  /**
+   * Solves the node's relaxation (after {@link #propagate}): into {@link #values}, returning ojAlgo's state
+   * and the objective in {@code objective[0]}.
+   */
+  private Optimisation.State solveNode(long deadline, double[] objective) {
+    if (simplex != null) {
+      restrictSimplex();
+      BoundedDualSimplex.Status s = simplex.solve(deadline);
+      if (s == BoundedDualSimplex.Status.INFEASIBLE) {
+        return Optimisation.State.INFEASIBLE;
+      }
+      if (s == BoundedDualSimplex.Status.OPTIMAL) {
+        simplex.values(values);
+        objective[0] = simplex.objective();
+        return Optimisation.State.OPTIMAL;
+      }
+      simplexFallbacks++;
+    }
+    restrict();
+    long ms = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+    model.options.time_abort = ms;
+    model.options.time_suffice = ms;
+    Optimisation.Result r;
+    try {
+      r = OjAlgo.withoutPresolvers(model::minimise);
+    } catch (RuntimeException e) {
+      // seen once with ojAlgo 56.2.1 on a node LP (ArrayIndexOutOfBounds, index −1, in DenseTableau): a failed LP
+      return Optimisation.State.FAILED;
+    }
+    if (r.getState().isOptimal() && Double.isFinite(r.getValue())) {
+      for (int i = 0; i < values.length; i++) {
+        values[i] = r.doubleValue(i);
+      }
+      objective[0] = r.getValue();
+    }
+    return r.getState();
+  }
+
+  /**
+   * {@link #restrict} for the dual simplex, by bounds only: phases as bounds of z, the node's activation,
+   * state and input boxes as bounds of s, x and u. The big-M constants stay the root's (moving them changes
+   * a column of the tableau, which costs the warm basis its dual feasibility), so this relaxation is the
+   * root's triangles within the node's boxes: sound, a little weaker than {@link #restrict}'s.
+   */
+  private void restrictSimplex() {
+    for (int t = 0; t < h; t++) {
+      for (int k = 0; k < layers; k++) {
+        int[] idx = unitIndex[t][k];
+        for (int j = 0; j < net.units(k); j++) {
+          if (idx[2 * j] == idx[2 * j + 1]) {
+            continue; // no binary (both 0)
+          }
+          int at = layerOffset[k] + j;
+          byte phase = effective[t * perStep + at];
+          int z = idx[2 * j];
+          if (phase > 0) {
+            simplex.columnBounds(z, 1, 1);
+          } else if (phase < 0) {
+            simplex.columnBounds(z, 0, 0);
+          } else {
+            simplex.columnBounds(z, 0, 1);
+          }
+          double u = Math.max(hi[t][at], 0.0);
+          simplex.columnBounds(idx[2 * j + 1], 0, u);
+        }
+      }
+      for (int i = 0; i < nx; i++) {
+        simplex.columnBounds(xIndex[t + 1][i], xLo[t + 1][i], xHi[t + 1][i]);
+      }
+      for (int i = 0; i < nu; i++) {
+        simplex.columnBounds(uIndex[t][i], vLo[t][nx + i], vHi[t][nx + i]);
+      }
+    }
   }
 
   /**
@@ -140,35 +277,30 @@ final class ReluBranchAndBound {
         ? Double.compare(a.bound(), b.bound()) : Integer.compare(b.depth(), a.depth()));
     queue.add(new Node(new byte[h * perStep], Double.NEGATIVE_INFINITY, 0));
     boolean complete = true;
-    while (!queue.isEmpty()) {
+    double[] objective = new double[1];
+    Node next = null;
+    while (next != null || !queue.isEmpty()) {
       if (System.nanoTime() >= deadline) {
         complete = false;
         break;
       }
-      Node node = queue.poll();
+      Node node = next != null ? next : queue.poll();
+      next = null;
       if (pruned(node.bound())) {
         continue;
       }
       if (!propagate(node.phase())) {
         continue; // the phases contradict each other: no point of the program is in this node
       }
-      restrict();
-      long ms = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-      model.options.time_abort = ms;
-      model.options.time_suffice = ms;
-      Optimisation.Result r = OjAlgo.withoutPresolvers(model::minimise);
+      Optimisation.State state = solveNode(deadline, objective);
       nodes++;
       double bound = node.bound();
-      double[] values = null;
-      if (r.getState() == Optimisation.State.INFEASIBLE) {
+      if (state == Optimisation.State.INFEASIBLE) {
         continue;
       }
-      if (r.getState().isOptimal() && Double.isFinite(r.getValue())) {
-        bound = Math.max(bound, r.getValue());
-        values = new double[model.countVariables()];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = r.doubleValue(i);
-        }
+      boolean solved = state.isOptimal() && Double.isFinite(objective[0]);
+      if (solved) {
+        bound = Math.max(bound, objective[0]);
         offer(lp.inputs(values));
         if (pruned(bound)) {
           continue;
@@ -176,7 +308,7 @@ final class ReluBranchAndBound {
       } else {
         failures++;
       }
-      int branch = values == null ? firstFree() : widestGap(values);
+      int branch = solved ? widestGap(values) : firstFree();
       if (branch < 0) {
         continue; // the LP optimum is a network evaluation: the node's best is offered already
       }
@@ -184,10 +316,42 @@ final class ReluBranchAndBound {
       byte[] off = node.phase().clone();
       on[branch] = 1;
       off[branch] = -1;
-      queue.add(new Node(on, bound, node.depth() + 1));
-      queue.add(new Node(off, bound, node.depth() + 1));
+      Node onNode = new Node(on, bound, node.depth() + 1);
+      Node offNode = new Node(off, bound, node.depth() + 1);
+      if (simplex != null && solved && plunge(bound, queue)) {
+        // a child next: its LP starts from this node's basis, a few pivots away (a plunge, as CBC's)
+        boolean active = values[zIndex(branch)] >= 0.5;
+        next = active ? onNode : offNode;
+        queue.add(active ? offNode : onNode);
+      } else {
+        queue.add(onNode);
+        queue.add(offNode);
+      }
     }
     return new Result(best, bestJ, complete && failures == 0, nodes, failures);
+  }
+
+  /**
+   * Whether to go on with a child of a node of this bound rather than the queue's best: while the bound is in
+   * the lower half between the queue's best bound and the incumbent.
+   */
+  private boolean plunge(double bound, PriorityQueue<Node> queue) {
+    if (queue.isEmpty()) {
+      return true;
+    }
+    double low = queue.peek().bound();
+    return !Double.isFinite(bestJ) || bound <= low + PLUNGE * (bestJ - low);
+  }
+
+  /** The model index of the binary of unit {@code id} (t · perStep + unit). */
+  private int zIndex(int id) {
+    int t = id / perStep;
+    int at = id % perStep;
+    int k = 0;
+    while (at >= layerOffset[k + 1]) {
+      k++;
+    }
+    return unitIndex[t][k][2 * (at - layerOffset[k])];
   }
 
   private boolean pruned(double bound) {

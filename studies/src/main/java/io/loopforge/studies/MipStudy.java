@@ -377,7 +377,7 @@ public final class MipStudy {
   }
 
   /** The closed loops of a case; every planner call's request. */
-  private static List<PlanRequest> closedLoops(Case c, MpcProblem problem, Options o, PrintWriter log) {
+  static List<PlanRequest> closedLoops(Case c, MpcProblem problem, Options o, PrintWriter log) {
     Plant plant = PlantCatalog.create(c.plant());
     MipPlanner mip = MipPlanner.builder(problem).tighteningBudget(o.tighteningBudget()).timeLimit(o.timeLimit())
         .build();
@@ -643,7 +643,7 @@ public final class MipStudy {
     return 0;
   }
 
-  private static String machine() {
+  static String machine() {
     java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     return String.format(Locale.ROOT, "%s %s, %d cores, Java %s, load average %.2f at start", os.getName(),
         os.getArch(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
