@@ -33,7 +33,8 @@ import java.util.Locale;
 
 /**
  * The distillation figures of BENCHMARKS.md: the cartpole-walls MPC of the planner comparison ({@link
- * PlannerComparisonStudy#problem}: L1, Q = (1, 1, 0.1, 0.1), R = 0.01, region soft at 100, H = 8) on the
+ * PlannerComparisonStudy#problem}: L1, Q = (1, 1, 0.1, 0.1), R = 0.01, region soft at 100; H = 8 and 2 s per
+ * plan unless {@code -Dloopforge.distill.horizon} and {@code -Dloopforge.distill.limit-ms} say otherwise) on the
  * plant's exact ReLU form ({@link CartPoleWallsNetwork}, dt 0.05 s, 5 substeps), solved by the MIP planner
  * on sampled and DAgger states; the ReLU and polynomial policies distilled from it and the MIP-MPC itself,
  * each in closed loop on the simulated plant from the comparison's 20 seeded starts (60 steps), scored by
@@ -64,7 +65,12 @@ public final class DistillStudy {
   static String run(Path out, int samples, int rounds, int daggerEpisodes, boolean polynomialOnly, PrintWriter log)
       throws InterruptedException {
     long t0 = System.nanoTime();
-    PlannerComparisonStudy.Options o = PlannerComparisonStudy.Options.standard(out);
+    // the MPC of the published table (H = 8, 2 s per plan), its own rather than the planner comparison's
+    // (whose defaults moved to H = 5, 20 s); -Dloopforge.distill.horizon / .limit-ms choose another
+    PlannerComparisonStudy.Options std = PlannerComparisonStudy.Options.standard(out);
+    PlannerComparisonStudy.Options o = new PlannerComparisonStudy.Options(out, std.plant(), std.budgets(),
+        std.episodes(), std.steps(), Integer.getInteger("loopforge.distill.horizon", 8),
+        java.time.Duration.ofMillis(Long.getLong("loopforge.distill.limit-ms", 2000)), std.seed());
     CartPoleWalls plant = CartPoleWalls.withDefaults();
     DynamicsModel model = CartPoleWallsNetwork.semiImplicitEuler(plant, 0.05, 5);
     MpcProblem problem = PlannerComparisonStudy.problem(o, plant, model);
