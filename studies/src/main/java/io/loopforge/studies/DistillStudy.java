@@ -169,11 +169,16 @@ public final class DistillStudy {
     s.append(String.format(Locale.ROOT, "%nGoal (each distilled policy's mean cost within 5 %% of the MIP-MPC's): ReLU"
         + " **%s**, polynomial **%s**.%n%n", mean(reluCosts) <= 1.05 * mean(mpc) ? "met" : "not met",
         mean(polyCosts) <= 1.05 * mean(mpc) ? "met" : "not met"));
-    s.append(String.format(Locale.ROOT, "Solves per second, 200 uniform states, same records: one thread %.2f/s,"
-        + " local fan-out on %d threads %.2f/s (%.2f×). MIP-MPC closed loops: %.0f s for %d plans. Total %.0f s.%n",
-        one, threads, all, all / one, mpcSeconds, starts.size() * o.steps(), (System.nanoTime() - t0) / 1e9));
-    s.append(String.format(Locale.ROOT, "On paper, 10⁶ solves on a 100-core cluster at the one-thread rate: %.1f h.%n",
-        1e6 / one / 100 / 3600));
+    if (Double.isNaN(one)) {
+      s.append(String.format(Locale.ROOT, "Solves per second: not measured in this mode. MIP-MPC closed loops: %.0f s"
+          + " for %d plans. Total %.0f s.%n", mpcSeconds, starts.size() * o.steps(), (System.nanoTime() - t0) / 1e9));
+    } else {
+      s.append(String.format(Locale.ROOT, "Solves per second, 200 uniform states, same records: one thread %.2f/s,"
+          + " local fan-out on %d threads %.2f/s (%.2f×). MIP-MPC closed loops: %.0f s for %d plans. Total %.0f s.%n",
+          one, threads, all, all / one, mpcSeconds, starts.size() * o.steps(), (System.nanoTime() - t0) / 1e9));
+      s.append(String.format(Locale.ROOT, "On paper, 10⁶ solves on a 100-core cluster at the one-thread rate: %.1f"
+          + " h.%n", 1e6 / one / 100 / 3600));
+    }
     return s.toString();
   }
 
