@@ -10,6 +10,7 @@ import io.loopforge.hil.HilSession;
 import io.loopforge.modeling.Dataset;
 import io.loopforge.modeling.DynamicsModel;
 import io.loopforge.modeling.Trajectory;
+import io.loopforge.modeling.io.AtomicFile;
 import io.loopforge.modeling.io.TrajectoryCsv;
 import io.loopforge.modeling.loop.ClosedLoop;
 import io.loopforge.modeling.loop.ClosedLoopResult;
@@ -115,6 +116,10 @@ final class DemoCommand implements Callable<Integer> {
 
   private static final int STAGES = 8;
 
+  /** The spec files the demo writes for its commands (indented, for people). */
+  private static final com.fasterxml.jackson.databind.ObjectWriter JSON = new com.fasterxml.jackson.databind
+      .ObjectMapper().writerWithDefaultPrettyPrinter();
+
   /**
    * Terminal weights Q_T = this · Q of the planners' L1 cost: a short L1 horizon alone is lazy (BENCHMARKS.md,
    * the planner comparison; with Q_T = 5 Q the MIP-MPC had the lowest mean cost there).
@@ -162,10 +167,14 @@ final class DemoCommand implements Callable<Integer> {
       double seconds, Path file) {}
 
   /** One controller's closed loops on the episodes. */
-  private record Loops(String name, String model, double[] costs, List<ClosedLoopResult> runs, double solveMedianMs,
+  private record Loops(String name, String model, List<ClosedLoopResult> runs, double solveMedianMs,
       double solveP95Ms, int fallbacks, int optimal, int plans) {
+    double[] costs() {
+      return runs.stream().mapToDouble(ClosedLoopResult::totalCost).toArray();
+    }
+
     double mean() {
-      return Arrays.stream(costs).average().orElse(Double.NaN);
+      return Arrays.stream(costs()).average().orElse(Double.NaN);
     }
   }
 
@@ -378,9 +387,7 @@ final class DemoCommand implements Callable<Integer> {
     s.image(png, "SINDy prediction against the truth", "Open-loop prediction of a held-out trajectory (dashed)"
         + " against the simulated plant.");
     Path specFile = out.resolve("sindy-spec.json");
-    io.loopforge.modeling.io.AtomicFile.write(specFile, o -> o.write(
-        new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
-            .writeValueAsBytes(fit.toSpec())));
+    AtomicFile.writeString(specFile, JSON.writeValueAsString(fit.toSpec()));
     reproduce(s, "identify", "sindy", "--data", out.resolve(p.name() + "-data.csv").toString(), "--inputs",
         String.join(",", p.inputNames()), "--spec", specFile.toString(), "--out",
         again().resolve("sindy.json").toString());
@@ -575,9 +582,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private void closedLoops(DemoReport.Section s) throws IOException {
     problem = problem(chosen.model(), sizes.horizon());
-    MpcProblem p0 = problem;
-    cost = (x, u, ref, dt) -> p0.weighted(x, ref, p0.stateWeights())
-        + p0.weighted(u, p0.inputReference(), p0.inputWeights()) + p0.statePenalty() * p0.violation(x);
+    cost = problem.stageCost();
     starts = recipe.starts(p.defaultTask().referenceState(), sizes.episodes(), seed);
     PlannerKind.Settings settings = PlannerKind.Settings.defaults(seed).withTimeLimit(sizes.mipLimit());
     runPlanner("MIP-MPC", chosen.name() + " (" + chosen.relus() + " ReLUs)", PlannerKind.MIP.create(problem, settings));
@@ -612,8 +617,10 @@ final class DemoCommand implements Callable<Integer> {
     Loops mppi = loops.get("MPPI");
     Loops best = loops.values().stream().min((a, b) -> Double.compare(a.mean(), b.mean())).orElseThrow();
     int cheaper = 0;
+    double[] mipCosts = mip.costs();
+    double[] mppiCosts = mppi.costs();
     for (int e = 0; e < starts.size(); e++) {
-      cheaper += mip.costs()[e] < mppi.costs()[e] ? 1 : 0;
+      cheaper += mipCosts[e] < mppiCosts[e] ? 1 : 0;
     }
     String verdict = String.format(Locale.ROOT, "Sparse + MIP against dense + sampling (Liu et al.'s comparison): the"
         + " MIP-MPC on the %d-ReLU network is cheaper than MPPI on the %d-ReLU network in %d of %d episodes. Lowest"
@@ -635,7 +642,7 @@ final class DemoCommand implements Callable<Integer> {
     RecedingHorizonController c = RecedingHorizonController.builder(planner).listener(log).build();
     List<Double> times = new ArrayList<>();
     int[] counts = new int[2];
-    Loops l = episodes(label, model, c, () -> {
+    List<ClosedLoopResult> runs = episodes(label, c, () -> {
       for (double t : log.solveMillis()) {
         times.add(t);
       }
@@ -644,17 +651,17 @@ final class DemoCommand implements Callable<Integer> {
       log.clear();
     });
     double[] t = times.stream().mapToDouble(Double::doubleValue).toArray();
-    loops.put(label, new Loops(label, model, l.costs(), l.runs(), PlanLog.quantile(t, 0.5), PlanLog.quantile(t, 0.95),
-        counts[0], label.equals("MIP-MPC") ? counts[1] : -1, t.length));
-    report(loops.get(label));
+    // only the MIP proves its plans optimal; the sampling planners' plans have no such status
+    add(new Loops(label, model, runs, PlanLog.quantile(t, 0.5), PlanLog.quantile(t, 0.95), counts[0],
+        planner instanceof MipPlanner ? counts[1] : -1, t.length));
   }
 
   private void runController(String label, String model, Controller c) {
-    loops.put(label, episodes(label, model, c, () -> {}));
-    report(loops.get(label));
+    add(new Loops(label, model, episodes(label, c, () -> {}), Double.NaN, Double.NaN, 0, -1, 0));
   }
 
-  private void report(Loops l) {
+  private void add(Loops l) {
+    loops.put(l.name(), l);
     w.printf(Locale.ROOT, "      %-22s mean cost %8.4g over %d episodes%s%n", l.name() + " on " + shortName(l.model()),
         l.mean(), l.costs().length, l.plans() > 0 ? String.format(Locale.ROOT, ", plan median %.3g ms, p95 %.3g ms",
             l.solveMedianMs(), l.solveP95Ms()) : "");
@@ -666,15 +673,13 @@ final class DemoCommand implements Callable<Integer> {
     return i < 0 ? model : model.substring(0, i);
   }
 
-  private Loops episodes(String label, String model, Controller c, Runnable afterEpisode) {
-    double[] costs = new double[starts.size()];
+  private List<ClosedLoopResult> episodes(String label, Controller c, Runnable afterEpisode) {
     List<ClosedLoopResult> runs = new ArrayList<>();
     long last = System.nanoTime();
     for (int e = 0; e < starts.size(); e++) {
       ClosedLoopResult r = ClosedLoop.builder(p, c).steps(sizes.steps()).initialState(starts.get(e))
           .reference(p.defaultTask().referenceState()).stopOutsideRegion(false).stageCost(cost)
           .controllerName(label).build().run();
-      costs[e] = r.totalCost();
       runs.add(r);
       afterEpisode.run();
       if (System.nanoTime() - last > 2e9 && e + 1 < starts.size()) {
@@ -683,7 +688,7 @@ final class DemoCommand implements Callable<Integer> {
         w.flush();
       }
     }
-    return new Loops(label, model, costs, runs, Double.NaN, Double.NaN, 0, -1, 0);
+    return runs;
   }
 
   // ---------------------------------------------------------------------------------------------------- 5
@@ -755,8 +760,7 @@ final class DemoCommand implements Callable<Integer> {
     spec.set("r", doubles(filled(p.inputDim(), recipe.inputWeight())));
     spec.put("state_penalty", 100);
     spec.put("time_limit_ms", sizes.mipLimit().toMillis());
-    io.loopforge.modeling.io.AtomicFile.write(mpcSpec, o -> o.write(
-        new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(spec)));
+    AtomicFile.writeString(mpcSpec, JSON.writeValueAsString(spec));
     s.text("The distillation and the on-device MPC from the command line (the MPC of " + mpcSpec.getFileName()
         + "; the distillation's state box there is the plant's operating region):");
     List<String> distill = new ArrayList<>(List.of("distill", "--mpc", mpcSpec.toString(), "--plant", p.name(),
@@ -776,8 +780,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** C and the Java twin of a chip controller, written under {@code cDir} and {@code javaDir}. */
-  private static Chip generate(String title, String prefix, Path file, Model model, Path cDir, Path javaDir)
-      throws IOException {
+  private static Chip generate(String title, String prefix, Path file, Model model, Path cDir, Path javaDir) {
     GeneratedCode code = CodeGenerator.generate(model, CodegenOptions.builder(prefix).languages(Language.C,
         Language.JAVA).build());
     code.writeTo(cDir, javaDir);
@@ -788,7 +791,7 @@ final class DemoCommand implements Callable<Integer> {
   private void loopsTable(DemoReport.Section s, String file) throws IOException {
     List<List<String>> rows = new ArrayList<>();
     for (Loops l : loops.values()) {
-      double[] c = l.costs().clone();
+      double[] c = l.costs();
       Arrays.sort(c);
       rows.add(List.of(l.name(), l.model(), fmt(l.mean()), fmt(c[c.length / 2]), fmt(c[c.length - 1]),
           l.plans() > 0 ? String.format(Locale.ROOT, "%.3g / %.3g", l.solveMedianMs(), l.solveP95Ms()) : "–",
@@ -874,7 +877,7 @@ final class DemoCommand implements Callable<Integer> {
       TimeSeriesPlot.of("HIL: " + c.title + " on " + board.name() + " controlling " + p.name(), c.hil.trajectory())
           .write(png);
       double rate = CLOCK_HZ / (CPI * c.hil.instructionsMean());
-      double hostCost = loops.get(c.title).costs()[0];
+      double hostCost = loops.get(c.title).runs().get(0).totalCost();
       w.printf(Locale.ROOT, "      %.0f instructions per step (max %d): %.1f kHz at 168 MHz; %s; %d transport"
           + " errors; wrote %s%n", c.hil.instructionsMean(), c.hil.instructionsMax(), rate / 1e3,
           c.hil.bitExact() ? "every input bit-exact with the Java twin" : "DIFFERS from the twin at "
@@ -940,8 +943,7 @@ final class DemoCommand implements Callable<Integer> {
     for (String c : commands) {
       b.append(c).append('\n');
     }
-    io.loopforge.modeling.io.AtomicFile.write(script, o -> o.write(b.toString().getBytes(
-        java.nio.charset.StandardCharsets.UTF_8)));
+    AtomicFile.writeString(script, b.toString());
   }
 
   /** Where the commands of commands.sh write. */

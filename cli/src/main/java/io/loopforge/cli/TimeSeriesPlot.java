@@ -155,6 +155,11 @@ final class TimeSeriesPlot {
     } finally {
       g.dispose();
     }
+    writePng(image, png);
+  }
+
+  /** Writes {@code image} as a PNG file, atomically (the plots of the CLI). */
+  static void writePng(BufferedImage image, Path png) throws IOException {
     AtomicFile.write(png, out -> {
       if (!ImageIO.write(image, "png", out)) {
         throw new IOException("no PNG writer available");

@@ -1,12 +1,10 @@
 package io.loopforge.cli;
 
-import io.loopforge.modeling.io.AtomicFile;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -54,10 +52,6 @@ final class XyPlot {
       added.setMarkerColor(c);
       added.setMarker(seen.add(s.colour()) ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND);
     }
-    AtomicFile.write(png, out -> {
-      if (!ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", out)) {
-        throw new IOException("no PNG writer available");
-      }
-    });
+    TimeSeriesPlot.writePng(BitmapEncoder.getBufferedImage(chart), png);
   }
 }

@@ -1,6 +1,7 @@
 package io.loopforge.mpc;
 
 import io.loopforge.modeling.DynamicsModel;
+import io.loopforge.modeling.loop.StageCost;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -247,6 +248,15 @@ public final class MpcProblem {
       j += statePenalty * violation(x);
     }
     return j;
+  }
+
+  /**
+   * The problem's own stage cost as a closed loop's {@link StageCost}: {@code ‖Q (x − r)‖ + ‖R (u − u_ref)‖ +
+   * ρ · violation(x)} in the problem's norm, on the true state, so that every controller is judged by what the
+   * planners were asked to minimise.
+   */
+  public StageCost stageCost() {
+    return (x, u, ref, dt) -> weighted(x, ref, q) + weighted(u, inputReference, r) + statePenalty * violation(x);
   }
 
   /** Σ_i max(0, x_i − x̄_i, x̲_i − x_i): how far x is outside the state box. */

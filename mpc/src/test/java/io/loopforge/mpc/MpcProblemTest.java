@@ -46,6 +46,15 @@ class MpcProblemTest {
   }
 
   @Test
+  void theStageCostIsTheProblemsOwnOnATrueState() {
+    MpcProblem p = problem(MpcProblem.Norm.L1);
+    // x = (0.25, 0.25) against r = (1, 0): Q error 2 * 0.75 + 1 * 0.25; u = -0.5: R 0.5 * 0.5; |v| over 0.1 by 0.15
+    double expected = 2 * 0.75 + 1 * 0.25 + 0.5 * 0.5 + 100 * 0.15;
+    assertEquals(expected, p.stageCost().cost(new double[] {0.25, 0.25}, new double[] {-0.5}, new double[] {1, 0},
+        0.5), 1e-12);
+  }
+
+  @Test
   void evaluateRollsOutInTheGivenRowsWithTheSameResult() {
     MpcProblem p = problem(MpcProblem.Norm.QUADRATIC);
     double[][] u = {{1}, {-0.5}};

@@ -93,9 +93,7 @@ public final class DistillStudy {
           }
         }).build().run();
     List<double[]> starts = PlannerComparisonStudy.starts(o);
-    StageCost cost = (x, u, ref, dt) -> problem.weighted(x, ref, problem.stateWeights())
-        + problem.weighted(u, problem.inputReference(), problem.inputWeights())
-        + problem.statePenalty() * problem.violation(x);
+    StageCost cost = problem.stageCost();
     // model selection on 20 validation episodes of another seed, never on the reported ones
     List<double[]> validation = PlannerComparisonStudy.starts(new PlannerComparisonStudy.Options(out, o.plant(),
         o.budgets(), o.episodes(), o.steps(), o.horizon(), o.mipTimeLimit(), o.seed() + 1));

@@ -215,9 +215,7 @@ public final class PlannerComparisonStudy {
       List<double[]> starts, RolloutData test, PrintWriter log) {
     DynamicsModel model = network.model();
     MpcProblem problem = problem(o, plant, model);
-    StageCost cost = (x, u, ref, dt) -> problem.weighted(x, ref, problem.stateWeights())
-        + problem.weighted(u, problem.inputReference(), problem.inputWeights())
-        + problem.statePenalty() * problem.violation(x);
+    StageCost cost = problem.stageCost();
     PlannerKind.Settings settings = PlannerKind.Settings.defaults(o.seed()).withTimeLimit(o.mipTimeLimit());
     Planner planner = kind.create(problem, settings);
     PlanLog planLog = new PlanLog();

@@ -220,10 +220,7 @@ public final class PlannerTuning {
     int[] failures = new int[candidates.size()];
     double[] millis = new double[candidates.size()];
     MpcProblem p = s.problem();
-    double[] q = p.stateWeights();
-    double[] r = p.inputWeights();
-    double[] uRef = p.inputReference();
-    StageCost own = (x, u, ref, dt) -> p.weighted(x, ref, q) + p.weighted(u, uRef, r) + p.statePenalty() * p.violation(x);
+    StageCost own = p.stageCost();
     double positionTolerance = s.name().equals("cartpole-walls") ? 0.5 : 0.1;
     for (int c = 0; c < candidates.size(); c++) {
       long nanos = 0;
