@@ -418,10 +418,7 @@ public final class BoundTightener {
 
     /** Wall-time budget of the LP stage per call (default 200 ms). */
     public Builder budget(Duration d) {
-      if (d.isNegative()) {
-        throw new MpcException("the tightening budget must not be negative, got " + d);
-      }
-      this.budget = d;
+      this.budget = Durations.nonNegative(d, "the tightening budget");
       return this;
     }
 

@@ -241,10 +241,7 @@ public final class CbcRunner {
 
     /** CBC's time limit ({@code sec}); the process is killed 5 s after it. Default 60 s. */
     public Builder timeLimit(Duration d) {
-      if (d.isNegative() || d.isZero()) {
-        throw new MpcException("the CBC time limit must be positive, got " + d);
-      }
-      this.timeLimit = d;
+      this.timeLimit = Durations.positive(d, "the CBC time limit");
       return this;
     }
 

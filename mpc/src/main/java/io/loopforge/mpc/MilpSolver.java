@@ -87,10 +87,7 @@ public final class MilpSolver {
 
     /** Time limit of one solve (default 1 s; at least 1 ms is used). */
     public Builder timeLimit(Duration d) {
-      if (d.isNegative() || d.isZero()) {
-        throw new MpcException("the MIP time limit must be positive, got " + d);
-      }
-      this.timeLimit = d;
+      this.timeLimit = Durations.positive(d, "the MIP time limit");
       return this;
     }
 

@@ -415,10 +415,7 @@ public final class MipPlanner implements Planner {
 
     /** Time limit of the branch-and-bound per call (default 1 s). */
     public Builder timeLimit(Duration d) {
-      if (d.isNegative() || d.isZero()) {
-        throw new MpcException("the MIP time limit must be positive, got " + d);
-      }
-      this.timeLimit = d;
+      this.timeLimit = Durations.positive(d, "the MIP time limit");
       return this;
     }
 
@@ -430,10 +427,7 @@ public final class MipPlanner implements Planner {
 
     /** Time budget of the LP-based bound tightening per call (default 200 ms). */
     public Builder tighteningBudget(Duration d) {
-      if (d.isNegative()) {
-        throw new MpcException("the tightening budget must not be negative, got " + d);
-      }
-      this.tighteningBudget = d;
+      this.tighteningBudget = Durations.nonNegative(d, "the tightening budget");
       return this;
     }
 

@@ -325,19 +325,13 @@ public final class NetworkOptimizer {
 
     /** Time limit of the MILP solve (default 60 s). */
     public Builder timeLimit(Duration d) {
-      if (d.isNegative() || d.isZero()) {
-        throw new MpcException("the time limit must be positive, got " + d);
-      }
-      this.timeLimit = d;
+      this.timeLimit = Durations.positive(d, "the time limit");
       return this;
     }
 
     /** Time budget of the LP bound tightening before the solve (default 2 s). */
     public Builder tighteningBudget(Duration d) {
-      if (d.isNegative()) {
-        throw new MpcException("the tightening budget must not be negative, got " + d);
-      }
-      this.tighteningBudget = d;
+      this.tighteningBudget = Durations.nonNegative(d, "the tightening budget");
       return this;
     }
 

@@ -452,10 +452,7 @@ public final class SindyMpcPlanner implements Planner {
 
     /** Wall-time limit per plan (positive), or null for none; when it ends the scheme the plan is BEST_FOUND. */
     public Builder timeLimit(Duration limit) {
-      if (limit != null && (limit.isNegative() || limit.isZero())) {
-        throw new MpcException(NAME + ": the time limit must be positive, got " + limit);
-      }
-      this.timeLimit = limit;
+      this.timeLimit = limit == null ? null : Durations.positive(limit, NAME + ": the time limit");
       return this;
     }
 
