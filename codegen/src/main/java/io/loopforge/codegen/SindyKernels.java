@@ -140,16 +140,7 @@ final class SindyKernels {
         List.of("Right-hand side Xi Theta(x, u) into dx, without checks."),
         List.of(new Kernel.Param(Kernel.ParamType.IN_FLOATS, "x"), new Kernel.Param(Kernel.ParamType.IN_FLOATS, "u"),
             new Kernel.Param(Kernel.ParamType.OUT_FLOATS, "dx")), List.of(), (d, t) -> {
-              if (!p.usesState()) {
-                d.unused(t, "x");
-              }
-              if (!p.usesInput()) {
-                d.unused(t, "u");
-              }
-              for (String[] line : p.lines) {
-                t.line("float " + line[0] + " = " + line[1].replace("@sincos", d.fn("sincos")) + ";"
-                    + (line[2] == null ? "" : " /* " + CEmitter.comment(line[2]) + " */"));
-              }
+              p.emitTemporaries(d, t);
               for (int i = 0; i < nx; i++) {
                 String[] sum = products[i];
                 if (sum.length == 0) {
@@ -220,16 +211,7 @@ final class SindyKernels {
         List.of("Jacobian of the right-hand side: jz[i * NZ + j] = d f_i / d z_j, z = [x, u], without checks."),
         List.of(new Kernel.Param(Kernel.ParamType.IN_FLOATS, "x"), new Kernel.Param(Kernel.ParamType.IN_FLOATS, "u"),
             new Kernel.Param(Kernel.ParamType.OUT_FLOATS, "jz")), List.of(), (d, t) -> {
-              if (!p.usesState()) {
-                d.unused(t, "x");
-              }
-              if (!p.usesInput()) {
-                d.unused(t, "u");
-              }
-              for (String[] line : p.lines) {
-                t.line("float " + line[0] + " = " + line[1].replace("@sincos", d.fn("sincos")) + ";"
-                    + (line[2] == null ? "" : " /* " + CEmitter.comment(line[2]) + " */"));
-              }
+              p.emitTemporaries(d, t);
               for (int e = 0; e < entries.length; e++) {
                 String[] sum = entries[e];
                 if (sum.length == 0) {
@@ -305,6 +287,20 @@ final class SindyKernels {
       this.nx = nx;
       this.varNames = varNames;
       this.used = new boolean[varNames.size()];
+    }
+
+    /** Marks x and u unused where no term reads them, then declares the shared temporaries. */
+    void emitTemporaries(Dialect d, CodeText t) {
+      if (!usesState()) {
+        d.unused(t, "x");
+      }
+      if (!usesInput()) {
+        d.unused(t, "u");
+      }
+      for (String[] line : lines) {
+        t.line("float " + line[0] + " = " + line[1].replace("@sincos", d.fn("sincos")) + ";"
+            + (line[2] == null ? "" : " /* " + CEmitter.comment(line[2]) + " */"));
+      }
     }
 
     boolean usesState() {
