@@ -242,7 +242,7 @@ final class DemoCommand implements Callable<Integer> {
     report.subtitle = p.defaultTask().description();
     report.meta.putAll(Versions.all());
     report.meta.put("command", "./loopforge demo --plant " + p.name() + " --seed " + seed + (quick ? " --quick" : "")
-        + " --out " + out);
+        + " --out " + shellWord(out.toString()));
     report.meta.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java "
         + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     report.meta.put("date", java.time.LocalDate.now().toString());
