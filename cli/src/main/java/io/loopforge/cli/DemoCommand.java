@@ -706,7 +706,7 @@ final class DemoCommand implements Callable<Integer> {
     Distillation.Result d = Distillation.builder(planners, p).region(SampleRegion.of(region[0], region[1]))
         .samples(sizes.samples()).seed(seed)
         .dagger(sizes.daggerEpisodes() > 0 ? 1 : 0, Math.max(1, sizes.daggerEpisodes()), sizes.steps())
-        .chunkSize(25).fanOut(ExecutorFanOut.threads(Runtime.getRuntime().availableProcessors()))
+        .daggerWith(Distillation.DaggerWith.RELU).chunkSize(25).fanOut(ExecutorFanOut.threads(Runtime.getRuntime().availableProcessors()))
         .directory(out.resolve("solves")).listener(listener)
         .description(ModelFiles.read(chosen.file()).sha256() + "|" + sizes.mipLimit().toMillis())
         .trainer(trainer).polynomial(1, 0.1).build().run(); // the demo uses the ReLU policy only
@@ -769,7 +769,7 @@ final class DemoCommand implements Callable<Integer> {
         "--seed", Long.toString(seed), "--out", again().resolve("distill").toString()));
     if (sizes.daggerEpisodes() > 0) {
       distill.addAll(List.of("--dagger", "1", "--dagger-episodes", Integer.toString(sizes.daggerEpisodes()),
-          "--dagger-steps", Integer.toString(sizes.steps())));
+          "--dagger-steps", Integer.toString(sizes.steps()), "--dagger-with", "relu"));
     }
     reproduce(s, distill.toArray(String[]::new));
     reproduce(s, "design", "mpc", "--model", chosen.file().toString(), "--plant", p.name(), "--horizon",

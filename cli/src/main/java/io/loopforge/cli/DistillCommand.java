@@ -38,9 +38,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Solves the MPC of MPC-SPEC (the mip planner on a relu-network model) from --samples states drawn in a",
       "box inside the plant's operating region (Latin hypercube by default), then for each --dagger round",
-      "from the states the policy trained so far visits in closed loop on the plant, on all cores. Only",
-      "proven-optimal solves train; the others are counted. Then fits a ReLU network policy and a sparse",
-      "polynomial policy (STLSQ on a polynomial library of state and reference), both written as policy model",
+      "from the states the policies fitted so far (--dagger-with) visit in closed loop on the plant, on all",
+      "cores. Only proven-optimal solves train; the others are counted. Then fits a ReLU network policy and a",
+      "sparse polynomial policy (STLSQ on a polynomial library of state and reference, the variables scaled",
+      "to [-1, 1], solves on an input bound left out where the clipped fit already matches them), both written as policy model",
       "files (OUT/relu-policy.json, OUT/polynomial-policy.json) that generate, firmware, hil and loop take.",
       "The solves go to OUT/solves/<batch>/chunk-NNNNN.csv as they finish: a rerun with the same options",
       "after a crash or Ctrl-C solves only the chunks that are missing.",
@@ -103,6 +104,10 @@ final class DistillCommand implements Callable<Integer> {
       description = "Steps per DAgger closed loop (default: ${DEFAULT-VALUE}).")
   int daggerSteps;
 
+  @Option(names = "--dagger-with", defaultValue = "both", paramLabel = "P",
+      description = "Whose closed loops a DAgger round visits: relu, polynomial or both (default: ${DEFAULT-VALUE}).")
+  String daggerWith;
+
   @Option(names = "--chunk-size", defaultValue = "50", paramLabel = "N",
       description = "Solves per chunk file (default: ${DEFAULT-VALUE}).")
   int chunkSize;
@@ -122,7 +127,8 @@ final class DistillCommand implements Callable<Integer> {
   int degree;
 
   @Option(names = "--threshold", defaultValue = "0.1", paramLabel = "T",
-      description = "STLSQ threshold of the polynomial policy, input units (default: ${DEFAULT-VALUE}).")
+      description = "STLSQ threshold of the polynomial policy, input units per term on the variables scaled to"
+          + " [-1, 1] (default: ${DEFAULT-VALUE}).")
   double threshold;
 
   @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
@@ -149,6 +155,13 @@ final class DistillCommand implements Callable<Integer> {
             + " the cores (spark.master, default local[*])");
       }
     }
+    Distillation.DaggerWith with = switch (daggerWith) {
+      case "relu" -> Distillation.DaggerWith.RELU;
+      case "polynomial" -> Distillation.DaggerWith.POLYNOMIAL;
+      case "both" -> Distillation.DaggerWith.BOTH;
+      default -> throw new ParameterException(spec.commandLine(),
+          "--dagger-with must be relu, polynomial or both, got " + daggerWith);
+    };
     SampleRegion.Design design;
     try {
       design = SampleRegion.Design.forName(sampling);
@@ -177,12 +190,12 @@ final class DistillCommand implements Callable<Integer> {
     }
     MpcSpec s = readSpec(p);
     try (FanOut fanOut = local != null ? local : cluster.open()) {
-      return distill(p, s, design, region, tb.build(), fanOut);
+      return distill(p, s, design, region, with, tb.build(), fanOut);
     }
   }
 
-  private int distill(Plant p, MpcSpec s, SampleRegion.Design design, SampleRegion region, ReluPolicyTrainer trainer,
-      FanOut fanOut) throws IOException, InterruptedException {
+  private int distill(Plant p, MpcSpec s, SampleRegion.Design design, SampleRegion region, Distillation.DaggerWith with,
+      ReluPolicyTrainer trainer, FanOut fanOut) throws IOException, InterruptedException {
     PrintWriter w = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     w.printf(Locale.ROOT, "distill: mip MPC of %s (H = %d, %s) on %s, %d %s samples in %s, %d DAgger round%s, %s%n",
@@ -192,7 +205,7 @@ final class DistillCommand implements Callable<Integer> {
     Distillation.Listener listener = progressLines(err, "", 1_000_000_000L,
         (name, tasks) -> String.format(Locale.ROOT, "solving %s: %d states", name, tasks));
     Distillation d = Distillation.builder(s.planners(), p).region(region).design(design).samples(samples).seed(seed).dagger(dagger, daggerEpisodes, daggerSteps)
-        .chunkSize(chunkSize).fanOut(fanOut).directory(out.resolve("solves")).listener(listener)
+        .daggerWith(with).chunkSize(chunkSize).fanOut(fanOut).directory(out.resolve("solves")).listener(listener)
         .description(s.description()).trainer(trainer).polynomial(degree, threshold).build();
     Distillation.Result r = d.run();
     Path relu = out.resolve("relu-policy.json");

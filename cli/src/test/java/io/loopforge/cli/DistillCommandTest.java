@@ -98,6 +98,25 @@ class DistillCommandTest {
   }
 
   @Test
+  void daggerRoundsVisitTheClosedLoopsOfThePoliciesChosen() throws IOException {
+    // 2 closed loops of 4 steps per policy: 8 DAgger states with one policy, 16 with both (the default)
+    Run both = run(distill(dir.resolve("dagger-both"), "--dagger", "1", "--dagger-episodes", "2", "--dagger-steps",
+        "4"));
+    assertEquals(0, both.code(), both.err());
+    assertTrue(both.err().contains("solving dagger-1: 16 states"), both.err());
+    Run relu = run(distill(dir.resolve("dagger-relu"), "--dagger", "1", "--dagger-episodes", "2", "--dagger-steps",
+        "4", "--dagger-with", "relu"));
+    assertEquals(0, relu.code(), relu.err());
+    assertTrue(relu.err().contains("solving dagger-1: 8 states"), relu.err());
+    assertEquals(48, new ObjectMapper().readTree(dir.resolve("dagger-relu/distill.json").toFile()).get("solves")
+        .asInt());
+    Run bad = run(distill(dir.resolve("dagger-bad"), "--dagger", "1", "--dagger-with", "mpc"));
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("--dagger-with must be relu, polynomial or both, got mpc"), bad.err());
+    assertTrue(!Files.exists(dir.resolve("dagger-bad")));
+  }
+
+  @Test
   void theSparkEngineIsNotInTheCommandLinesJar() {
     Run r = run(distill(dir.resolve("spark"), "--engine", "spark"));
     assertEquals(2, r.code(), r.err());

@@ -36,7 +36,8 @@ import java.util.Locale;
  * PlannerComparisonStudy#problem}: L1, Q = (1, 1, 0.1, 0.1), R = 0.01, region soft at 100; H = 8 and 2 s per
  * plan unless {@code -Dloopforge.distill.horizon} and {@code -Dloopforge.distill.limit-ms} say otherwise) on the
  * plant's exact ReLU form ({@link CartPoleWallsNetwork}, dt 0.05 s, 5 substeps), solved by the MIP planner
- * on sampled and DAgger states; the ReLU and polynomial policies distilled from it and the MIP-MPC itself,
+ * on sampled and DAgger states (each round visits the closed loops of both policies fitted so far, the
+ * polynomial at degree 5 and threshold 0.5); the ReLU and polynomial policies distilled from it and the MIP-MPC itself,
  * each in closed loop on the simulated plant from the comparison's 20 seeded starts (60 steps), scored by
  * the problem's stage cost; and solves per second on one thread and on the local fan-out. Each policy's
  * settings (ReLU: widths, epochs, seed; polynomial: degree, threshold) are chosen by the mean cost on 20
@@ -80,7 +81,7 @@ public final class DistillStudy {
     Distillation.Result r = Distillation.builder(planners, plant).samples(samples).seed(o.seed())
         .region(SampleRegion.ofPlant(plant, 0.5)).dagger(rounds, daggerEpisodes, o.steps()).chunkSize(25)
         .fanOut(ExecutorFanOut.threads(threads)).directory(out.resolve("solves"))
-        .trainer(ReluPolicyTrainer.builder().hidden(16, 16).epochs(300).seed(o.seed()).build()).polynomial(3, 0.1)
+        .trainer(ReluPolicyTrainer.builder().hidden(16, 16).epochs(300).seed(o.seed()).build()).polynomial(5, 0.5)
         .listener(new Distillation.Listener() {
           @Override
           public void batch(String name, int tasks) {
@@ -125,7 +126,7 @@ public final class DistillStudy {
     int[] degrees = Arrays.stream(System.getProperty("loopforge.distill.degrees", "2,3,4,5,6").split(","))
         .mapToInt(Integer::parseInt).toArray();
     for (int degree : degrees) {
-      for (double threshold : new double[] {0.01, 0.1, 0.5, 1}) {
+      for (double threshold : new double[] {0.1, 0.5, 1, 2}) {
         PolynomialPolicy p = PolynomialPolicyFit.fit(r.data(), degree, threshold, box, problem.model().dt());
         double v = mean(episodes(plant, p, validation, o, problem, cost));
         log.printf(Locale.ROOT, "polynomial degree %d, threshold %s: validation cost %.4f%n", degree, threshold, v);
@@ -155,7 +156,7 @@ public final class DistillStudy {
     SolveDataset d = r.data();
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "Dataset: %d solves (%d sampled, Latin hypercube in the central half of the"
-        + " operating region, seed %d; then %s DAgger states), statuses %s; %d proven optimal train, %d left out;"
+        + " operating region, seed %d; then %s DAgger states of both policies), statuses %s; %d proven optimal train, %d left out;"
         + " median solve %.0f ms; %.0f s of solving on %d threads.%n%n", d.size(), r.roundSizes().get(0), o.seed(),
         r.roundSizes().subList(1, r.roundSizes().size()), d.statusCounts(), d.training().size(), d.excluded(),
         d.medianSolveMillis(), r.solveSeconds(), threads));

@@ -16,8 +16,9 @@ import java.util.function.Supplier;
 /**
  * The whole distillation of an MPC into small explicit policies: solve the MPC on states sampled from a
  * region inside the plant's operating region ({@link SampleRegion}), then for each DAgger round run the
- * ReLU policy trained so far in closed loop on the plant from seeded starts and solve the MPC on the states
- * it visited ({@link ClosedLoopStates}), and fit the final ReLU policy ({@link ReluPolicyTrainer}) and sparse
+ * policies fitted so far (the ReLU policy, the polynomial policy or both: {@link DaggerWith}) in closed loop
+ * on the plant from the round's seeded starts and solve the MPC on the states they visited ({@link
+ * ClosedLoopStates}), so that each policy is trained where it will be, and fit the final ReLU policy ({@link ReluPolicyTrainer}) and sparse
  * polynomial policy ({@link PolynomialPolicyFit}) to every proven-optimal solve. Each batch of solves is a
  * {@link SolveJob} in its own folder under {@code directory} ({@code samples/}, {@code dagger-1/}, …), so a
  * rerun after an interruption solves only what is missing. Seeded throughout.
@@ -26,6 +27,19 @@ public final class Distillation {
   /** What a distillation produced. */
   public record Result(SolveDataset data, NetworkPolicy relu, PolynomialPolicy polynomial, List<Integer> roundSizes,
       double solveSeconds) {}
+
+  /** Which policies' closed loops a DAgger round visits (from the same starts). */
+  public enum DaggerWith {
+    RELU, POLYNOMIAL, BOTH;
+
+    boolean relu() {
+      return this != POLYNOMIAL;
+    }
+
+    boolean polynomial() {
+      return this != RELU;
+    }
+  }
 
   /** A batch of solves is about to start ({@code name}: {@code samples}, {@code dagger-1}, …). */
   public interface Listener extends Progress.Listener {
@@ -58,9 +72,15 @@ public final class Distillation {
     SolveDataset data = job(tasks, "samples").run();
     List<Integer> sizes = new ArrayList<>(List.of(data.size()));
     for (int round = 1; round <= o.daggerRounds; round++) {
-      NetworkPolicy current = o.trainer.train(data, box, dt);
       List<double[]> starts = region.sample(SampleRegion.Design.UNIFORM, o.daggerEpisodes, o.seed + round);
-      List<double[]> visited = ClosedLoopStates.visit(o.plant, current, starts, o.daggerSteps, ref);
+      List<double[]> visited = new ArrayList<>();
+      if (o.daggerWith.relu()) {
+        visited.addAll(ClosedLoopStates.visit(o.plant, o.trainer.train(data, box, dt), starts, o.daggerSteps, ref));
+      }
+      if (o.daggerWith.polynomial()) {
+        PolynomialPolicy current = PolynomialPolicyFit.fit(data, o.degree, o.threshold, box, dt);
+        visited.addAll(ClosedLoopStates.visit(o.plant, current, starts, o.daggerSteps, ref));
+      }
       String name = "dagger-" + round;
       o.listener.batch(name, visited.size());
       SolveDataset more = job(SolveJob.tasks(visited, ref), name).run();
@@ -89,6 +109,7 @@ public final class Distillation {
     private int daggerRounds;
     private int daggerEpisodes = 20;
     private int daggerSteps = 60;
+    private DaggerWith daggerWith = DaggerWith.BOTH;
     private int chunkSize = 50;
     private FanOut fanOut = ExecutorFanOut.allCores();
     private Path directory;
@@ -136,6 +157,12 @@ public final class Distillation {
       this.daggerRounds = rounds;
       this.daggerEpisodes = episodes;
       this.daggerSteps = steps;
+      return this;
+    }
+
+    /** Whose closed loops the DAgger rounds visit (default {@link DaggerWith#BOTH}). */
+    public Builder daggerWith(DaggerWith w) {
+      this.daggerWith = Objects.requireNonNull(w, "daggerWith");
       return this;
     }
 

@@ -121,6 +121,51 @@ class DistilledPoliciesTest {
     assertEquals(p, ModelFiles.read(writeTo(p)).model().value());
   }
 
+  /** Solves of the law u = clip(2 + 30 x₀ − 10 x₁, ±20) at random states, some of them scaled by {@code unit}. */
+  private static SolveDataset saturatedLaw(double unit) {
+    SplittableRandom rng = new SplittableRandom(7);
+    List<SolveRecord> rows = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      double[] x = {rng.nextDouble(-1, 1), rng.nextDouble(-1, 1), rng.nextDouble(-1, 1), rng.nextDouble(-1, 1)};
+      double u = Math.max(-20, Math.min(20, 2 + 30 * x[0] - 10 * x[1]));
+      x[0] *= unit;
+      rows.add(new SolveRecord(i, x, new double[4], new double[] {u}, PlanStatus.OPTIMAL, 0, 0));
+    }
+    return new SolveDataset(data.stateNames(), data.inputNames(), rows);
+  }
+
+  @Test
+  void solvesOnAnInputBoundThatTheClippedFitAlreadyMatchesDoNotBendTheFit() {
+    SolveDataset law = saturatedLaw(1);
+    long saturated = law.records().stream().filter(r -> Math.abs(r.input()[0]) == 20).count();
+    assertTrue(saturated > 40 && saturated < 160, saturated + " of 200 on a bound");
+    // an affine library holds the law's unsaturated part exactly; least squares on every solve would tilt it
+    // towards the bound values (the clipped law is not affine), the censored fit recovers it
+    PolynomialPolicy p = PolynomialPolicyFit.fit(law, 1, 0, BOX, 0.05);
+    SplittableRandom rng = new SplittableRandom(8);
+    for (int k = 0; k < 100; k++) {
+      double[] x = {rng.nextDouble(-1, 1), rng.nextDouble(-1, 1), rng.nextDouble(-1, 1), rng.nextDouble(-1, 1)};
+      double want = Math.max(-20, Math.min(20, 2 + 30 * x[0] - 10 * x[1]));
+      assertEquals(want, p.control(x, new double[4])[0], 1e-9, "at " + java.util.Arrays.toString(x));
+    }
+  }
+
+  @Test
+  void theThresholdDoesNotDependOnTheStatesUnits() {
+    // the same law with x₀ in units a thousand times smaller: the same terms survive the threshold and the
+    // policy gives the same inputs at the same physical states
+    PolynomialPolicy metres = PolynomialPolicyFit.fit(saturatedLaw(1), 3, 0.5, BOX, 0.05);
+    PolynomialPolicy millimetres = PolynomialPolicyFit.fit(saturatedLaw(1000), 3, 0.5, BOX, 0.05);
+    assertEquals(metres.termCount(), millimetres.termCount(), metres + " against " + millimetres);
+    SplittableRandom rng = new SplittableRandom(9);
+    for (int k = 0; k < 50; k++) {
+      double[] x = {rng.nextDouble(-1, 1), rng.nextDouble(-1, 1), rng.nextDouble(-1, 1), rng.nextDouble(-1, 1)};
+      double[] mm = x.clone();
+      mm[0] *= 1000;
+      assertEquals(metres.control(x, new double[4])[0], millimetres.control(mm, new double[4])[0], 1e-9);
+    }
+  }
+
   @Test
   void referenceComponentsThatNeverChangeAreLeftOutOfTheLibrary() {
     // 240 solves at one set-point: degree 4 on the 4 states is 70 terms (on 4 states + 4 references, 495)
