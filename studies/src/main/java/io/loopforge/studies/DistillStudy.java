@@ -121,12 +121,12 @@ public final class DistillStudy {
     PolynomialPolicy poly = null;
     String polyName = null;
     best = Double.POSITIVE_INFINITY;
-    // degrees 5 and 6 fit since a constant reference left the library (4 states: 126 and 210 terms);
-    // -Dloopforge.distill.degrees=2,3,4 gives the earlier sweep
-    int[] degrees = Arrays.stream(System.getProperty("loopforge.distill.degrees", "2,3,4,5,6").split(","))
+    // degrees 5 to 8 fit since a constant reference left the library (4 states: 126, 210, 330 and 495 terms) and
+    // the variables are scaled to [-1, 1]; -Dloopforge.distill.degrees=2,3,4 gives the earlier sweep
+    int[] degrees = Arrays.stream(System.getProperty("loopforge.distill.degrees", "2,3,4,5,6,7,8").split(","))
         .mapToInt(Integer::parseInt).toArray();
     for (int degree : degrees) {
-      for (double threshold : new double[] {0.1, 0.5, 1, 2}) {
+      for (double threshold : new double[] {0.1, 1, 5, 20}) {
         PolynomialPolicy p = PolynomialPolicyFit.fit(r.data(), degree, threshold, box, problem.model().dt());
         double v = mean(episodes(plant, p, validation, o, problem, cost));
         log.printf(Locale.ROOT, "polynomial degree %d, threshold %s: validation cost %.4f%n", degree, threshold, v);
