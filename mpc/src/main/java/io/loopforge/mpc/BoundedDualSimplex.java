@@ -27,8 +27,8 @@ import org.ojalgo.structure.Structure1D;
  *
  * <p>Per iteration: the leaving row by dual steepest edge (the largest squared bound violation over the
  * squared norm of the row's row of B⁻¹, which the explicit tableau holds in its logical columns, so the norms
- * are exact, recomputed for each row a pivot changes; about half the pivots of the largest relative violation
- * on the MPC relaxations); after {@value #STALL} pivots without a rise of the objective (a degenerate program
+ * are exact up to rounding: each pivot adds what it changes in them; about half the pivots of the largest
+ * relative violation on the MPC relaxations); after {@value #STALL} pivots without a rise of the objective (a degenerate program
  * can cycle: the MPC relaxations did, up to the iteration limit), rows and entering columns are chosen at
  * random among the eligible, from a fixed seed, until it rises again; a bound-flipping
  * ratio test (boxed columns passed on the way flip to their other bound while the row's violation is not
@@ -470,18 +470,34 @@ final class BoundedDualSimplex {
       if (f == 0.0) {
         continue;
       }
+      // the row's squared norm over its logical columns (its row of B⁻¹) moves by what the update changes there
+      double change = 0;
       if (dense) {
-        for (int j = 0; j < n; j++) {
+        for (int j = 0; j < ns; j++) {
           ti[j] -= f * row[j];
+        }
+        for (int j = ns; j < n; j++) {
+          double was = ti[j];
+          double now = was - f * row[j];
+          ti[j] = now;
+          change += now * now - was * was;
         }
       } else {
         for (int t = 0; t < k; t++) {
           int j = nz[t];
-          ti[j] -= f * row[j];
+          double was = ti[j];
+          double now = was - f * row[j];
+          ti[j] = now;
+          if (j >= ns) {
+            change += now * now - was * was;
+          }
         }
       }
+      if (q >= ns) {
+        change -= ti[q] * ti[q];
+      }
       ti[q] = 0.0;
-      weight[i] = inverseNorm(ti, n);
+      weight[i] = Math.max(weight[i] + change, 1e-12);
     }
     double f = d[q];
     if (f != 0.0) {
