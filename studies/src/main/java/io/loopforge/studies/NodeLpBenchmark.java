@@ -70,7 +70,8 @@ public final class NodeLpBenchmark {
         steps, limit, Duration.ofMillis(300), 0, 0, Duration.ofSeconds(60), 0, Duration.ofSeconds(60), 1);
     out.println("machine: " + MipStudy.machine() + "; load average at start " + loadAverage() + "; A = " + configA
         + ", B = " + configB + (standard ? "; standard training" : "; quick training"));
-    List<double[]> rows = new ArrayList<>(); // binaries, A ms, B ms, A nodes, B nodes, …
+    List<double[]> rows = new ArrayList<>(); // binaries, A ms, B ms, A nodes, B nodes, …, A and B thread CPU ms
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     for (Family f : families) {
       Path file = f.file() == null ? null : dir.resolve(f.file());
       if (file != null && !Files.exists(file)) {
@@ -92,25 +93,35 @@ public final class NodeLpBenchmark {
       int first = rows.size();
       for (int i = 0; i < requests.size(); i++) {
         PlanRequest r = requests.get(i);
+        long cpu0 = threads.getCurrentThreadCpuTime();
         Plan a = old.plan(r);
+        long cpu1 = threads.getCurrentThreadCpuTime();
         MipReport ra = old.lastReport();
         Plan b = neu.plan(r);
+        long cpu2 = threads.getCurrentThreadCpuTime();
         MipReport rb = neu.lastReport();
         double agree = Math.abs(a.objective() - b.objective()) / Math.max(1, Math.abs(a.objective()));
         int bins = ra.bounds().binariesTightened();
-        out.printf(Locale.ROOT, "%s #%d bins %d | A %s %.1f ms (bounds %.1f) %d nodes | B %s %.1f ms "
-            + "(bounds %.1f) %d nodes | rel diff %.1e%n", label, i, bins, a.status(), ra.millis(),
-            ra.boundNanos() / 1e6, a.stats().nodes(), b.status(), rb.millis(), rb.boundNanos() / 1e6,
-            b.stats().nodes(), agree);
+        out.printf(Locale.ROOT, "%s #%d bins %d | A %s %.1f ms (cpu %.1f, bounds %.1f) %d nodes | B %s %.1f ms "
+            + "(cpu %.1f, bounds %.1f) %d nodes | rel diff %.1e%n", label, i, bins, a.status(), ra.millis(),
+            (cpu1 - cpu0) / 1e6, ra.boundNanos() / 1e6, a.stats().nodes(), b.status(), rb.millis(),
+            (cpu2 - cpu1) / 1e6, rb.boundNanos() / 1e6, b.stats().nodes(), agree);
         rows.add(new double[] {bins, ra.millis(), rb.millis(), a.stats().nodes(), b.stats().nodes(),
             a.status().toString().equals("OPTIMAL") ? 1 : 0, b.status().toString().equals("OPTIMAL") ? 1 : 0,
-            ra.boundNanos() / 1e6, rb.boundNanos() / 1e6, agree > 1e-6 && a.status() == b.status() ? 1 : 0});
+            ra.boundNanos() / 1e6, rb.boundNanos() / 1e6, agree > 1e-6 && a.status() == b.status() ? 1 : 0,
+            (cpu1 - cpu0) / 1e6, (cpu2 - cpu1) / 1e6});
       }
       List<double[]> mine = rows.subList(first, rows.size());
       out.printf(Locale.ROOT, "%s: nodes A median %.0f p95 %.0f | B median %.0f p95 %.0f%n", label,
           MipStudy.Times.of(column(mine, 3)).median(), MipStudy.Times.of(column(mine, 3)).p95(),
           MipStudy.Times.of(column(mine, 4)).median(), MipStudy.Times.of(column(mine, 4)).p95());
       summary(out, new ArrayList<>(mine), 0, Integer.MAX_VALUE - 1);
+      for (int col = 10; col <= 11; col++) {
+        double[] v = column(mine, col).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        out.printf(Locale.ROOT, "%s: thread CPU %s median %.1f p89 %.1f p95 %.1f max %.1f ms%n", label,
+            col == 10 ? "A" : "B", MipStudy.Times.of(column(mine, col)).median(), v[Math.max(0, (int) Math.ceil(0.89
+            * v.length) - 1)], MipStudy.Times.of(column(mine, col)).p95(), v[v.length - 1]);
+      }
     }
     out.println("load average at end " + loadAverage());
     out.println();
