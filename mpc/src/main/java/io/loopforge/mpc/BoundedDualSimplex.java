@@ -27,8 +27,8 @@ import org.ojalgo.structure.Structure1D;
  *
  * <p>Per iteration: the leaving row by dual steepest edge (the largest squared bound violation over the
  * squared norm of the row's row of B⁻¹, which the explicit tableau holds in its logical columns, so the norms
- * are exact up to rounding: each pivot adds what it changes in them; about half the pivots of the largest
- * relative violation on the MPC relaxations); after {@value #STALL} pivots without a rise of the objective (a degenerate program
+ * are exact, computed when a violated row asks after a pivot changed it; about half the pivots of the largest
+ * relative violation on the dense MPC relaxations); after {@value #STALL} pivots without a rise of the objective (a degenerate program
  * can cycle: the MPC relaxations did, up to the iteration limit), rows and entering columns are chosen at
  * random among the eligible, from a fixed seed, until it rises again; a bound-flipping
  * ratio test (boxed columns passed on the way flip to their other bound while the row's violation is not
@@ -59,28 +59,30 @@ final class BoundedDualSimplex {
   /** Pivots without a rise of the objective after which rows and columns are chosen at random among the eligible. */
   private static final int STALL = 50;
 
-  private int m;
+  private final int m;
   private final int ns;
-  private int n;
+  private final int n;
   /** The rows of A, dense (m × ns); kept for the checks and the refactorisation. */
-  private double[][] a;
-  private double[] cost;
+  private final double[][] a;
+  private final double[] cost;
   /** Bounds of all n variables (structural, then logical), infinite where the program has none. */
-  private double[] lower;
-  private double[] upper;
-  private double[][] tab;
-  private double[] d;
-  private double[] x;
-  private int[] head;
-  private int[] rowOf;
-  private double[] pivotRow;
-  private int[] nz;
-  private boolean[] tolerated;
-  private int[] candidate;
-  private double[] ratio;
-  private int[] flipped;
+  private final double[] lower;
+  private final double[] upper;
+  private final double[][] tab;
+  private final double[] d;
+  private final double[] x;
+  private final int[] head;
+  private final int[] rowOf;
+  private final double[] pivotRow;
+  private final int[] nz;
+  private final boolean[] tolerated;
+  private final int[] candidate;
+  private final double[] ratio;
+  private final int[] flipped;
   /** Per row of the tableau the squared norm of its row of B⁻¹ (its logical columns): dual steepest-edge weights. */
-  private double[] weight;
+  private final double[] weight;
+  /** Rows a pivot changed since their weight was computed. */
+  private final boolean[] stale;
   private long pivots;
   /** State of {@link #nextRandom}. */
   private long random = 0x9E3779B97F4A7C15L;
@@ -117,6 +119,7 @@ final class BoundedDualSimplex {
     this.ratio = new double[n];
     this.flipped = new int[n];
     this.weight = new double[m];
+    this.stale = new boolean[m];
     slackBasis();
     for (int j = 0; j < n; j++) {
       x[j] = start(j);
@@ -278,9 +281,9 @@ final class BoundedDualSimplex {
         double hi = hi(p);
         double viol = 0;
         if (v < lo - PRIMAL_TOL * (1 + Math.abs(lo))) {
-          viol = (lo - v) * (lo - v) / weight[i];
+          viol = (lo - v) * (lo - v) / weight(i);
         } else if (v > hi + PRIMAL_TOL * (1 + Math.abs(hi))) {
-          viol = (v - hi) * (v - hi) / weight[i];
+          viol = (v - hi) * (v - hi) / weight(i);
         }
         if (shake) {
           viol *= 0.1 + nextRandom(); // a random choice among the violated rows breaks a cycle
@@ -459,7 +462,7 @@ final class BoundedDualSimplex {
       }
     }
     row[q] = 1.0;
-    weight[r] = inverseNorm(row, n);
+    stale[r] = true;
     boolean dense = k > n / 3;
     for (int i = 0; i < m; i++) {
       if (i == r) {
@@ -470,34 +473,18 @@ final class BoundedDualSimplex {
       if (f == 0.0) {
         continue;
       }
-      // the row's squared norm over its logical columns (its row of B⁻¹) moves by what the update changes there
-      double change = 0;
       if (dense) {
-        for (int j = 0; j < ns; j++) {
+        for (int j = 0; j < n; j++) {
           ti[j] -= f * row[j];
-        }
-        for (int j = ns; j < n; j++) {
-          double was = ti[j];
-          double now = was - f * row[j];
-          ti[j] = now;
-          change += now * now - was * was;
         }
       } else {
         for (int t = 0; t < k; t++) {
           int j = nz[t];
-          double was = ti[j];
-          double now = was - f * row[j];
-          ti[j] = now;
-          if (j >= ns) {
-            change += now * now - was * was;
-          }
+          ti[j] -= f * row[j];
         }
       }
-      if (q >= ns) {
-        change -= ti[q] * ti[q];
-      }
       ti[q] = 0.0;
-      weight[i] = Math.max(weight[i] + change, 1e-12);
+      stale[i] = true;
     }
     double f = d[q];
     if (f != 0.0) {
@@ -593,13 +580,22 @@ final class BoundedDualSimplex {
     return true;
   }
 
-  /** The squared norm of a tableau row's logical columns (its row of B⁻¹), at least 1e-12. */
-  private double inverseNorm(double[] row, int width) {
-    double sum = 0;
-    for (int j = ns; j < width; j++) {
-      sum += row[j] * row[j];
+  /**
+   * The steepest-edge weight of row i: the squared norm of its row of B⁻¹ (the tableau row's logical columns),
+   * at least 1e-12; recomputed when a pivot has changed the row since (only violated rows ask, a few per pivot,
+   * and the pivot's own loops stay plain axpys).
+   */
+  private double weight(int i) {
+    if (stale[i]) {
+      double[] row = tab[i];
+      double sum = 0;
+      for (int j = ns; j < n; j++) {
+        sum += row[j] * row[j];
+      }
+      weight[i] = Math.max(sum, 1e-12);
+      stale[i] = false;
     }
-    return Math.max(sum, 1e-12);
+    return weight[i];
   }
 
   private void slackBasis() {
@@ -612,6 +608,7 @@ final class BoundedDualSimplex {
       t[ns + r] = 1.0;
       head[r] = ns + r;
       weight[r] = 1.0;
+      stale[r] = false;
     }
     Arrays.fill(rowOf, -1);
     for (int r = 0; r < m; r++) {
