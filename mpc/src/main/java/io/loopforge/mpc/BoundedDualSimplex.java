@@ -25,7 +25,12 @@ import org.ojalgo.structure.Structure1D;
  * cost of the wrong sign beyond the tolerance, which bound changes alone do not cause) ±{@link #ARTIFICIAL}
  * stands in; a solution that ends on it is reported {@link Status#FAILED}.
  *
- * <p>Per iteration: the leaving row with the largest relative bound violation (Dantzig); a bound-flipping
+ * <p>Per iteration: the leaving row by dual steepest edge (the largest squared bound violation over the
+ * squared norm of the row's row of B⁻¹, which the explicit tableau holds in its logical columns, so the norms
+ * are exact, computed when a violated row asks after a pivot changed it; about half the pivots of the largest
+ * relative violation on the dense MPC relaxations); after {@value #STALL} pivots without a rise of the objective (a degenerate program
+ * can cycle: the MPC relaxations did, up to the iteration limit), rows and entering columns are chosen at
+ * random among the eligible, from a fixed seed, until it rises again; a bound-flipping
  * ratio test (boxed columns passed on the way flip to their other bound while the row's violation is not
  * used up), then Harris' two passes among the rest (tolerance 1e-9, pivots below 1e-7 are not taken); at
  * most {@code 20 (m + n)} iterations per solve. Failures: an optimum whose rows recomputed from A differ from
@@ -51,6 +56,8 @@ final class BoundedDualSimplex {
   private static final double PIVOT_TOL = 1e-7;
   /** A row violated by less than this (relative) is not called a proof of infeasibility. */
   private static final double INFEASIBLE_TOL = 1e-7;
+  /** Pivots without a rise of the objective after which rows and columns are chosen at random among the eligible. */
+  private static final int STALL = 50;
 
   private final int m;
   private final int ns;
@@ -72,7 +79,13 @@ final class BoundedDualSimplex {
   private final int[] candidate;
   private final double[] ratio;
   private final int[] flipped;
+  /** Per row of the tableau the squared norm of its row of B⁻¹ (its logical columns): dual steepest-edge weights. */
+  private final double[] weight;
+  /** Rows a pivot changed since their weight was computed. */
+  private final boolean[] stale;
   private long pivots;
+  /** State of {@link #nextRandom}. */
+  private long random = 0x9E3779B97F4A7C15L;
   private double objective = Double.NaN;
 
   BoundedDualSimplex(double[][] a, double[] rowLower, double[] rowUpper, double[] colLower, double[] colUpper,
@@ -105,6 +118,8 @@ final class BoundedDualSimplex {
     this.candidate = new int[n];
     this.ratio = new double[n];
     this.flipped = new int[n];
+    this.weight = new double[m];
+    this.stale = new boolean[m];
     slackBasis();
     for (int j = 0; j < n; j++) {
       x[j] = start(j);
@@ -216,6 +231,14 @@ final class BoundedDualSimplex {
     return s;
   }
 
+  /** The next of a fixed sequence of pseudo-random numbers in [0, 1) (xorshift): the same run every time. */
+  private double nextRandom() {
+    random ^= random << 13;
+    random ^= random >>> 7;
+    random ^= random << 17;
+    return (random >>> 11) * 0x1.0p-53;
+  }
+
   private Status iterate(long deadline) {
     // nonbasic variables at the bound their reduced cost asks for: the basis is dual feasible
     for (int j = 0; j < n; j++) {
@@ -226,10 +249,25 @@ final class BoundedDualSimplex {
     primalFromNonbasic();
     Arrays.fill(tolerated, false);
     long limit = 20L * (m + n);
+    double progress = Double.NEGATIVE_INFINITY;
+    int stalled = 0;
     for (long it = 0; it < limit; it++) {
       if ((it & 31) == 31 && System.nanoTime() >= deadline) {
         return Status.FAILED;
       }
+      // the objective of a dual simplex never falls; pivots that leave it where it is may cycle on a degenerate
+      // program (seen on the MPC relaxations: the same sequence of bases over and over until the iteration limit)
+      double obj = 0;
+      for (int j = 0; j < ns; j++) {
+        obj += cost[j] * x[j];
+      }
+      if (obj > progress + 1e-12 * (1 + Math.abs(obj))) {
+        progress = obj;
+        stalled = 0;
+      } else {
+        stalled++;
+      }
+      boolean shake = stalled > STALL;
       // leaving row: the largest violation (relative to the bound's size)
       int r = -1;
       double worst = 0;
@@ -243,9 +281,12 @@ final class BoundedDualSimplex {
         double hi = hi(p);
         double viol = 0;
         if (v < lo - PRIMAL_TOL * (1 + Math.abs(lo))) {
-          viol = (lo - v) / (1 + Math.abs(lo));
+          viol = (lo - v) * (lo - v) / weight(i);
         } else if (v > hi + PRIMAL_TOL * (1 + Math.abs(hi))) {
-          viol = (v - hi) / (1 + Math.abs(hi));
+          viol = (v - hi) * (v - hi) / weight(i);
+        }
+        if (shake) {
+          viol *= 0.1 + nextRandom(); // a random choice among the violated rows breaks a cycle
         }
         if (viol > worst) {
           worst = viol;
@@ -317,8 +358,9 @@ final class BoundedDualSimplex {
       for (int c = 0; c < left; c++) {
         int j = candidate[c];
         double al = sigma * row[j];
-        if (d[j] / al <= theta && Math.abs(al) > best) {
-          best = Math.abs(al);
+        double size = shake ? Math.abs(al) * (0.1 + nextRandom()) : Math.abs(al);
+        if (d[j] / al <= theta && size > best) {
+          best = size;
           q = j;
         }
       }
@@ -420,6 +462,7 @@ final class BoundedDualSimplex {
       }
     }
     row[q] = 1.0;
+    stale[r] = true;
     boolean dense = k > n / 3;
     for (int i = 0; i < m; i++) {
       if (i == r) {
@@ -441,6 +484,7 @@ final class BoundedDualSimplex {
         }
       }
       ti[q] = 0.0;
+      stale[i] = true;
     }
     double f = d[q];
     if (f != 0.0) {
@@ -536,6 +580,24 @@ final class BoundedDualSimplex {
     return true;
   }
 
+  /**
+   * The steepest-edge weight of row i: the squared norm of its row of B⁻¹ (the tableau row's logical columns),
+   * at least 1e-12; recomputed when a pivot has changed the row since (only violated rows ask, a few per pivot,
+   * and the pivot's own loops stay plain axpys).
+   */
+  private double weight(int i) {
+    if (stale[i]) {
+      double[] row = tab[i];
+      double sum = 0;
+      for (int j = ns; j < n; j++) {
+        sum += row[j] * row[j];
+      }
+      weight[i] = Math.max(sum, 1e-12);
+      stale[i] = false;
+    }
+    return weight[i];
+  }
+
   private void slackBasis() {
     for (int r = 0; r < m; r++) {
       double[] t = tab[r];
@@ -545,6 +607,8 @@ final class BoundedDualSimplex {
       }
       t[ns + r] = 1.0;
       head[r] = ns + r;
+      weight[r] = 1.0;
+      stale[r] = false;
     }
     Arrays.fill(rowOf, -1);
     for (int r = 0; r < m; r++) {

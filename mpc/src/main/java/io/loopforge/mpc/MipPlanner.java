@@ -42,9 +42,9 @@ import org.ojalgo.optimisation.Optimisation;
  * (the time limit came first; only without warm start), {@link PlanStatus#INVALID} (validation failed, or ojAlgo said INFEASIBLE
  * although a feasible point is known: the warm start, or the safe input held over the horizon, which is
  * always admissible when any sequence is), {@link PlanStatus#FAILED} (anything else). The plan's detail
- * says why; {@link #lastReport()} has the numbers ({@link SolveStats#nodes()} counts the ReLU-phase
- * search's nodes; ojAlgo's search does not report its nodes through ExpressionsBasedModel, so it is 0
- * there). Falling back is {@link RecedingHorizonController}'s job.
+ * says why; {@link #lastReport()} has the numbers ({@link SolveStats#nodes()} counts the LPs the ReLU-phase
+ * search solved: its nodes and its strong branching's trial children; ojAlgo's search does not report its
+ * nodes through ExpressionsBasedModel, so it is 0 there). Falling back is {@link RecedingHorizonController}'s job.
  *
  * <p>Two searches ({@link Search}): ojAlgo's generic branch-and-bound, and a branch-and-bound over ReLU
  * phases on ojAlgo's LP solver ({@link Search#RELU_PHASES}), which on the instances measured so far is as
@@ -219,8 +219,8 @@ public final class MipPlanner implements Planner {
     if (res.inputs() == null) {
       long nanos = System.nanoTime() - start;
       Plan none = Plan.failed(PlanStatus.NO_INCUMBENT, new SolveStats(nanos, tr.binariesInterval(),
-          tr.binariesTightened(), res.nodes(), 0), "the time limit of " + solver.timeLimit().toMillis()
-          + " ms ended the search over ReLU phases before any plan was found (no warm start)");
+          tr.binariesTightened(), res.nodes() + res.strongLps(), 0), "the time limit of "
+          + solver.timeLimit().toMillis() + " ms ended the search over ReLU phases before any plan was found (no warm start)");
       lastReport = new MipReport(none.status(), none.detail(), tr, instance.variables(), instance.constraints(),
           instance.integers(), given, false, "NO_INCUMBENT", Double.NaN, Double.NaN, Double.NaN,
           afterBounds - start, afterBuild - afterBounds, afterSolve - afterBuild, nanos);
@@ -233,7 +233,8 @@ public final class MipPlanner implements Planner {
     Plan plan;
     PlanStatus ok = res.proven() ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE;
     long nanos = System.nanoTime() - start;
-    SolveStats stats = new SolveStats(nanos, tr.binariesInterval(), tr.binariesTightened(), res.nodes(), 0);
+    SolveStats stats = new SolveStats(nanos, tr.binariesInterval(), tr.binariesTightened(),
+        res.nodes() + res.strongLps(), 0);
     if (v.failure != null) {
       plan = Plan.failed(PlanStatus.INVALID, stats, v.failure);
     } else {

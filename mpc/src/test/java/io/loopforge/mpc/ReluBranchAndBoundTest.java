@@ -1,6 +1,7 @@
 package io.loopforge.mpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.loopforge.modeling.nn.FoldedReluNetwork;
@@ -53,5 +54,48 @@ class ReluBranchAndBoundTest {
       }
     }
     assumeTrue(withBinaries >= 3, "too few programs with binaries: " + withBinaries);
+  }
+
+  @Test
+  void reliabilityBranchingWithTheDualSimplexMatchesTheSearchOnOjAlgoAndRepeatsItself() {
+    // random one-hidden-layer networks, wider than above, over a horizon of 3: the search with strong branching
+    // and pseudo-costs on the dual simplex (every node LP settled by the simplex, none handed to ojAlgo) finds
+    // the optimum the search on ojAlgo's LP (widest gap, no strong branching) finds, and a second run the same
+    // plan with the same count of LPs
+    SplittableRandom rnd = new SplittableRandom(21);
+    int branched = 0;
+    for (int k = 0; k < 8; k++) {
+      FoldedReluNetwork net = TestNetworks.random(List.of("a", "b", "c"), List.of("u"), new int[] {10}, true, 0.6,
+          0.2, 100 + k);
+      MpcProblem p = problem(net);
+      double[] x0 = {rnd.nextDouble(-0.8, 0.8), rnd.nextDouble(-0.8, 0.8), rnd.nextDouble(-0.8, 0.8)};
+      PlanRequest r = new PlanRequest(x0, p.constantWindow(p.stateReference()), new double[] {rnd.nextDouble(-1, 1)},
+          null);
+      HorizonBounds bounds = BoundTightener.builder().budget(Duration.ofSeconds(5)).build().bound(p, net, x0,
+          r.previousInput());
+      long far = System.nanoTime() + 60_000_000_000L;
+      double[][] held = new double[p.horizon()][];
+      for (int t = 0; t < held.length; t++) {
+        held[t] = r.previousInput().clone();
+      }
+      ReluBranchAndBound simplex = new ReluBranchAndBound(p, net, r, bounds, MipPlanner.NodeLp.DUAL_SIMPLEX);
+      ReluBranchAndBound.Result a = simplex.solve(held, far);
+      ReluBranchAndBound.Result again = new ReluBranchAndBound(p, net, r, bounds, MipPlanner.NodeLp.DUAL_SIMPLEX)
+          .solve(held, far);
+      ReluBranchAndBound.Result b = new ReluBranchAndBound(p, net, r, bounds, MipPlanner.NodeLp.OJALGO)
+          .solve(held, far);
+      String where = "case " + k + ": " + a.objective() + " (" + a.nodes() + " nodes, " + a.strongLps()
+          + " strong) vs " + b.objective() + " (" + b.nodes() + " nodes)";
+      assertTrue(a.proven() && b.proven(), where);
+      assertEquals(b.objective(), a.objective(), 1e-6 * Math.max(1, Math.abs(b.objective())), where);
+      assertEquals(0, simplex.simplexFallbacks(), where);
+      assertEquals(a.objective(), again.objective(), 0.0, where);
+      assertEquals(a.nodes(), again.nodes(), where);
+      assertEquals(a.strongLps(), again.strongLps(), where);
+      if (a.strongLps() > 0) {
+        branched++;
+      }
+    }
+    assertTrue(branched >= 4, "strong branching ran in " + branched + " of 8 cases");
   }
 }

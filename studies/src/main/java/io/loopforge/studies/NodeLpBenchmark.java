@@ -21,7 +21,10 @@ import java.util.Locale;
  * ojAlgo's LP at every node and with the bounded dual simplex in double, alternately, instance by instance;
  * prints one line per instance and the medians and 95th percentiles at ≤ 40 binaries. Not run by tests.
  *
- * <p>Arguments: {@code MODELS_DIR [EPISODES [STEPS [TIME_LIMIT_S]]]}.
+ * <p>Arguments: {@code MODELS_DIR [EPISODES [STEPS [TIME_LIMIT_S]]] [--standard] [--only=dense|sparse|FILE:H]
+ * [--compare=A,B]}: {@code --standard} trains the dense network as {@link MipStudy.Options#standard()} does
+ * (and defaults to its 2 episodes of 30 steps); {@code A} and {@code B} name planner configurations (see
+ * {@link #planner}; default {@code ojalgo,simplex}).
  */
 public final class NodeLpBenchmark {
   private NodeLpBenchmark() {}
@@ -30,19 +33,45 @@ public final class NodeLpBenchmark {
   record Family(String file, int horizon) {}
 
   public static void main(String[] args) throws Exception {
-    Path dir = Path.of(args.length > 0 ? args[0] : "/work/models");
-    int episodes = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-    int steps = args.length > 2 ? Integer.parseInt(args[2]) : 15;
-    Duration limit = Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 10);
+    List<String> positional = new ArrayList<>();
+    boolean standard = false;
+    String only = null;
+    String configA = "ojalgo";
+    String configB = "simplex";
+    for (String a : args) {
+      if (a.equals("--standard")) {
+        standard = true;
+      } else if (a.startsWith("--only=")) {
+        only = a.substring("--only=".length());
+      } else if (a.startsWith("--compare=")) {
+        String[] ab = a.substring("--compare=".length()).split(",");
+        configA = ab[0];
+        configB = ab[1];
+      } else {
+        positional.add(a);
+      }
+    }
+    Path dir = Path.of(positional.size() > 0 ? positional.get(0) : "/work/models");
+    int episodes = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : standard ? 2 : 2;
+    int steps = positional.size() > 2 ? Integer.parseInt(positional.get(2)) : standard ? 30 : 15;
+    Duration limit = Duration.ofSeconds(positional.size() > 3 ? Long.parseLong(positional.get(3)) : 10);
     List<Family> families = List.of(new Family(null, 4), new Family("cartpole-walls-gated-8.json", 8),
         new Family("cartpole-walls-gated-8.json", 5), new Family("cartpole-walls-small-dense-8.json", 4),
         new Family("cartpole-walls-gated-16.json", 5));
+    if (only != null) {
+      String o = only;
+      families = families.stream().filter(f -> (f.file() == null ? "dense" : f.file() + ":" + f.horizon()).equals(o)
+          || f.file() != null && o.equals("sparse")).toList();
+    }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-    // MipStudy.quick()'s training settings and seed: the dense [8] network of BENCHMARKS.md's Figure 1
-    MipStudy.Options o = new MipStudy.Options(List.of(), 2_000, 15, episodes, steps, limit, Duration.ofMillis(300), 0,
-        0, Duration.ofSeconds(60), 0, Duration.ofSeconds(60), 1);
-    out.println("machine: " + MipStudy.machine() + "; load average at start " + loadAverage());
-    List<double[]> rows = new ArrayList<>(); // binaries, old ms, new ms, old nodes, new nodes
+    // MipStudy.quick()'s training settings and seed: the dense [8] network of BENCHMARKS.md's Figure 1; with
+    // --standard, MipStudy.Options.standard()'s (8000 transitions, 60 epochs), the network of the MIP benchmark
+    MipStudy.Options o = new MipStudy.Options(List.of(), standard ? 8_000 : 2_000, standard ? 60 : 15, episodes,
+        steps, limit, Duration.ofMillis(300), 0, 0, Duration.ofSeconds(60), 0, Duration.ofSeconds(60), 1);
+    out.println("machine: " + MipStudy.machine() + "; load average at start " + loadAverage() + "; A = " + configA
+        + ", B = " + configB + (standard ? "; standard training" : "; quick training"));
+    List<double[]> rows = new ArrayList<>(); // binaries, A ms, B ms, A nodes, B nodes, …, A and B thread CPU ms
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     for (Family f : families) {
       Path file = f.file() == null ? null : dir.resolve(f.file());
       if (file != null && !Files.exists(file)) {
@@ -55,41 +84,75 @@ public final class NodeLpBenchmark {
       FoldedReluNetwork net = MipStudy.network(c, o);
       MpcProblem problem = MipStudy.problem("cartpole-walls", net, f.horizon());
       List<PlanRequest> requests = MipStudy.closedLoops(c, problem, o, out);
-      MipPlanner old = MipPlanner.builder(problem).tighteningBudget(o.tighteningBudget()).timeLimit(limit)
-          .nodeLp(MipPlanner.NodeLp.OJALGO).build();
-      MipPlanner neu = MipPlanner.builder(problem).tighteningBudget(o.tighteningBudget()).timeLimit(limit)
-          .nodeLp(MipPlanner.NodeLp.DUAL_SIMPLEX).build();
+      MipPlanner old = planner(configA, problem, o, limit);
+      MipPlanner neu = planner(configB, problem, o, limit);
       for (int i = 0; i < Math.min(5, requests.size()); i++) { // JIT warm-up
         old.plan(requests.get(i));
         neu.plan(requests.get(i));
       }
+      int first = rows.size();
       for (int i = 0; i < requests.size(); i++) {
         PlanRequest r = requests.get(i);
+        long cpu0 = threads.getCurrentThreadCpuTime();
         Plan a = old.plan(r);
+        long cpu1 = threads.getCurrentThreadCpuTime();
         MipReport ra = old.lastReport();
         Plan b = neu.plan(r);
+        long cpu2 = threads.getCurrentThreadCpuTime();
         MipReport rb = neu.lastReport();
         double agree = Math.abs(a.objective() - b.objective()) / Math.max(1, Math.abs(a.objective()));
         int bins = ra.bounds().binariesTightened();
-        out.printf(Locale.ROOT, "%s #%d bins %d | old %s %.1f ms (bounds %.1f) %d nodes | new %s %.1f ms "
-            + "(bounds %.1f) %d nodes | rel diff %.1e%n", label, i, bins, a.status(), ra.millis(),
-            ra.boundNanos() / 1e6, a.stats().nodes(), b.status(), rb.millis(), rb.boundNanos() / 1e6,
-            b.stats().nodes(), agree);
+        out.printf(Locale.ROOT, "%s #%d bins %d | A %s %.1f ms (cpu %.1f, bounds %.1f) %d nodes | B %s %.1f ms "
+            + "(cpu %.1f, bounds %.1f) %d nodes | rel diff %.1e%n", label, i, bins, a.status(), ra.millis(),
+            (cpu1 - cpu0) / 1e6, ra.boundNanos() / 1e6, a.stats().nodes(), b.status(), rb.millis(),
+            (cpu2 - cpu1) / 1e6, rb.boundNanos() / 1e6, b.stats().nodes(), agree);
         rows.add(new double[] {bins, ra.millis(), rb.millis(), a.stats().nodes(), b.stats().nodes(),
             a.status().toString().equals("OPTIMAL") ? 1 : 0, b.status().toString().equals("OPTIMAL") ? 1 : 0,
-            ra.boundNanos() / 1e6, rb.boundNanos() / 1e6, agree > 1e-6 && a.status() == b.status() ? 1 : 0});
+            ra.boundNanos() / 1e6, rb.boundNanos() / 1e6, agree > 1e-6 && a.status() == b.status() ? 1 : 0,
+            (cpu1 - cpu0) / 1e6, (cpu2 - cpu1) / 1e6});
+      }
+      List<double[]> mine = rows.subList(first, rows.size());
+      out.printf(Locale.ROOT, "%s: nodes A median %.0f p95 %.0f | B median %.0f p95 %.0f%n", label,
+          MipStudy.Times.of(column(mine, 3)).median(), MipStudy.Times.of(column(mine, 3)).p95(),
+          MipStudy.Times.of(column(mine, 4)).median(), MipStudy.Times.of(column(mine, 4)).p95());
+      summary(out, new ArrayList<>(mine), 0, Integer.MAX_VALUE - 1);
+      for (int col = 10; col <= 11; col++) {
+        double[] v = column(mine, col).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        out.printf(Locale.ROOT, "%s: thread CPU %s median %.1f p89 %.1f p95 %.1f max %.1f ms%n", label,
+            col == 10 ? "A" : "B", MipStudy.Times.of(column(mine, col)).median(), v[Math.max(0, (int) Math.ceil(0.89
+            * v.length) - 1)], MipStudy.Times.of(column(mine, col)).p95(), v[v.length - 1]);
       }
     }
     out.println("load average at end " + loadAverage());
     out.println();
-    out.println("| binaries (tightened) | instances | proven optimal, ojAlgo LP / dual simplex | ojAlgo LP: median / p95"
-        + " (ms) | of which bounds | dual simplex: median / p95 (ms) | of which bounds | nodes, median (ojAlgo LP /"
-        + " dual simplex) | objectives differ (both optimal) |");
+    out.println("| binaries (tightened) | instances | proven optimal, A / B | A: median / p95"
+        + " (ms) | of which bounds | B: median / p95 (ms) | of which bounds | nodes, median (A /"
+        + " B) | objectives differ (both optimal) |");
     out.println("|---|---|---|---|---|---|---|---|---|");
     int[][] ranges = {{0, 10}, {11, 20}, {21, 30}, {31, 40}, {41, Integer.MAX_VALUE}, {0, 40}};
     for (int[] range : ranges) {
       summary(out, rows, range[0], range[1]);
     }
+  }
+
+  /**
+   * A planner by name: {@code ojalgo} (ojAlgo's LP at each node), {@code simplex} (the default).
+   */
+  private static MipPlanner planner(String name, MpcProblem problem, MipStudy.Options o, Duration limit) {
+    MipPlanner.Builder b = MipPlanner.builder(problem).tighteningBudget(o.tighteningBudget()).timeLimit(limit);
+    return switch (name) {
+      case "ojalgo" -> b.nodeLp(MipPlanner.NodeLp.OJALGO).build();
+      case "simplex" -> b.build();
+      default -> throw new IllegalArgumentException("unknown planner configuration " + name);
+    };
+  }
+
+  private static List<Double> column(List<double[]> rows, int c) {
+    List<Double> v = new ArrayList<>();
+    for (double[] r : rows) {
+      v.add(r[c]);
+    }
+    return v;
   }
 
   private static String loadAverage() {
