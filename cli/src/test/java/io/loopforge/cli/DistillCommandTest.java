@@ -16,6 +16,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +91,60 @@ class DistillCommandTest {
     assertTrue(again.err().contains("  30/40 solves, 0.0/s, ? left"), again.err());
     assertEquals(before, Files.getLastModifiedTime(out.resolve("solves/samples/chunk-00002.csv")));
     assertEquals(first, Files.readString(policy));
+  }
+
+  @Test
+  void aDistillKilledHalfwaySolvesOnlyTheMissingChunksWhenRunAgain() throws Exception {
+    Path out = dir.resolve("killed");
+    String[] args = {"distill", "--mpc", spec.toString(), "--plant", "cartpole-walls", "--samples", "1000",
+        "--chunk-size", "10", "--threads", "1", "--epochs", "5", "--hidden", "4", "--degree", "1", "--region", "0.3",
+        "--out", out.toString()};
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+        Loopforge.class.getName()));
+    cmd.addAll(List.of(args));
+    Path samples = out.resolve("solves/samples");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile())
+        .start();
+    try {
+      long deadline = System.nanoTime() + 120_000_000_000L;
+      while (chunks(samples).size() < 5) {
+        assertTrue(p.isAlive(), "the distillation ended before it could be killed: "
+            + Files.readString(dir.resolve("killed.log")));
+        assertTrue(System.nanoTime() < deadline, "no 5 chunks in 2 minutes");
+        Thread.sleep(20);
+      }
+    } finally {
+      p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block of the job runs
+      p.waitFor();
+    }
+    List<Path> before = chunks(samples);
+    assertTrue(before.size() >= 5 && before.size() < 100, before.size() + " chunks on disk");
+    Map<Path, FileTime> times = new HashMap<>();
+    for (Path c : before) {
+      times.put(c, Files.getLastModifiedTime(c));
+    }
+
+    Run again = run(args);
+    assertEquals(0, again.code(), again.err());
+    // the chunks on disk count as done from the first progress line and are not solved again
+    assertTrue(again.err().contains("  " + 10 * before.size() + "/1000 solves, 0.0/s, ? left"), again.err());
+    for (Path c : before) {
+      assertEquals(times.get(c), Files.getLastModifiedTime(c), c.toString());
+    }
+    assertEquals(100, chunks(samples).size());
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("distill.json").toFile());
+    assertEquals(1000, summary.get("solves").asInt());
+  }
+
+  /** The chunk files in a batch's folder, sorted. */
+  private static List<Path> chunks(Path batch) throws IOException {
+    if (!Files.isDirectory(batch)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(batch)) {
+      return files.filter(f -> f.getFileName().toString().matches("chunk-\\d{5}\\.csv")).sorted().toList();
+    }
   }
 
   @Test
