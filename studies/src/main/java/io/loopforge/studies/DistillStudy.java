@@ -41,7 +41,9 @@ import java.util.Locale;
  * each in closed loop on the simulated plant from the comparison's 20 seeded starts (60 steps), scored by
  * the problem's stage cost; and solves per second on one thread and on the local fan-out. Each policy's
  * settings (ReLU: widths, epochs, seed; polynomial: degree, threshold) are chosen by the mean cost on 20
- * validation episodes from the next seed's starts, never on the reported episodes.
+ * validation episodes from the next seed's starts, never on the reported episodes; the sparse ReLU policy is the
+ * chosen one pruned ({@link ReluPolicyTrainer.Builder#keepRelus}) to the fewest of a quarter, a half and three
+ * quarters of its ReLUs whose validation cost is within 5 % of the unpruned one's.
  *
  * <p>{@code java -cp … io.loopforge.studies.DistillStudy OUT_DIR [SAMPLES [DAGGER_ROUNDS [DAGGER_EPISODES
  * [polynomial]]]]}; with {@code polynomial} the ReLU sweep and the solves-per-second runs are skipped (the
@@ -102,6 +104,7 @@ public final class DistillStudy {
     NetworkPolicy relu = polynomialOnly ? r.relu() : null;
     String reluName = polynomialOnly ? "the distillation's own: hidden 16-16, 300 epochs, no selection" : null;
     double best = Double.POSITIVE_INFINITY;
+    int[] chosen = null; // hidden width (both layers), epochs, seed of the chosen ReLU policy
     for (int[] h : polynomialOnly ? new int[0][] : new int[][] {{16, 16}, {24, 24}, {32, 32}}) {
       for (int epochs : new int[] {300, 800}) {
         for (long seed = 1; seed <= 3; seed++) {
@@ -113,8 +116,28 @@ public final class DistillStudy {
           if (v < best) {
             best = v;
             relu = p;
+            chosen = new int[] {h[0], epochs, (int) seed};
             reluName = String.format(Locale.ROOT, "hidden %d-%d, %d epochs, seed %d", h[0], h[1], epochs, seed);
           }
+        }
+      }
+    }
+    // the sparse ReLU policy: the chosen settings pruned to a quarter, a half and three quarters of its ReLUs;
+    // the fewest whose validation cost is within 5 % of the unpruned one's (the most ReLUs if none is)
+    NetworkPolicy sparse = null;
+    String sparseName = null;
+    if (chosen != null) {
+      int total = 2 * chosen[0];
+      for (int keep : new int[] {total / 4, total / 2, 3 * total / 4}) {
+        sparse = ReluPolicyTrainer.builder().hidden(chosen[0], chosen[0]).epochs(chosen[1]).seed(chosen[2])
+            .keepRelus(keep).build().train(r.data(), box, problem.model().dt());
+        double v = mean(episodes(plant, sparse, validation, o, problem, cost));
+        log.printf(Locale.ROOT, "relu %s pruned to %d ReLUs: validation cost %.4f%n", reluName, keep, v);
+        boolean within = v <= 1.05 * best;
+        sparseName = String.format(Locale.ROOT, "%s pruned to %d of %d ReLUs%s", reluName, keep, total,
+            within ? "" : "; none within 5 % of it on validation");
+        if (within) {
+          break;
         }
       }
     }
@@ -138,6 +161,9 @@ public final class DistillStudy {
       }
     }
     ModelFiles.write(Model.of(relu), out.resolve("relu-policy.json"));
+    if (sparse != null) {
+      ModelFiles.write(Model.of(sparse), out.resolve("relu-sparse-policy.json"));
+    }
     ModelFiles.write(Model.of(poly), out.resolve("polynomial-policy.json"));
     long m0 = System.nanoTime();
     double[] mpc = episodes(plant, RecedingHorizonController.builder(planners.get()).build(), starts, o, problem, cost);
@@ -145,6 +171,7 @@ public final class DistillStudy {
     log.printf(Locale.ROOT, "MIP-MPC mean cost %.4f (%.0f s)%n", mean(mpc), mpcSeconds);
     double[] reluCosts = episodes(plant, relu, starts, o, problem, cost);
     double[] polyCosts = episodes(plant, poly, starts, o, problem, cost);
+    double[] sparseCosts = sparse == null ? null : episodes(plant, sparse, starts, o, problem, cost);
 
     // solves per second: the same 200 tasks on one thread and on the fan-out
     List<SolveTask> tasks = SolveJob.tasks(SampleRegion.ofPlant(plant, 0.5).sample(SampleRegion.Design.UNIFORM, 200,
@@ -164,10 +191,13 @@ public final class DistillStudy {
     s.append(String.format(Locale.ROOT, "| MIP-MPC (H = %d, %d ms limit) | %d binaries × plan | %.4f | 1 | 1 |%n",
         o.horizon(), o.mipTimeLimit().toMillis(), 10 * o.horizon(), mean(mpc)));
     s.append(row("ReLU policy (" + reluName + ")", relu.toString(), reluCosts, mpc));
+    if (sparse != null) {
+      s.append(row("sparse ReLU policy (" + sparseName + ")", sparse.toString(), sparseCosts, mpc));
+    }
     s.append(row("polynomial policy (" + polyName + ")", poly.toString(), polyCosts, mpc));
     s.append(String.format(Locale.ROOT, "%nGoal (each distilled policy's mean cost within 5 %% of the MIP-MPC's): ReLU"
-        + " **%s**, polynomial **%s**.%n%n", mean(reluCosts) <= 1.05 * mean(mpc) ? "met" : "not met",
-        mean(polyCosts) <= 1.05 * mean(mpc) ? "met" : "not met"));
+        + " **%s**, %spolynomial **%s**.%n%n", met(reluCosts, mpc), sparse == null ? ""
+        : "sparse ReLU **" + met(sparseCosts, mpc) + "**, ", met(polyCosts, mpc)));
     if (Double.isNaN(one)) {
       s.append(String.format(Locale.ROOT, "Solves per second: not measured in this mode. MIP-MPC closed loops: %.0f s"
           + " for %d plans. Total %.0f s.%n", mpcSeconds, starts.size() * o.steps(), (System.nanoTime() - t0) / 1e9));
@@ -214,6 +244,10 @@ public final class DistillStudy {
           .reference(problem.stateReference()).stopOutsideRegion(false).stageCost(cost).build().run().totalCost();
     }
     return out;
+  }
+
+  private static String met(double[] costs, double[] mpc) {
+    return mean(costs) <= 1.05 * mean(mpc) ? "met" : "not met";
   }
 
   private static double mean(double[] v) {
