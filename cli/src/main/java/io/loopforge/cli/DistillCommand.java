@@ -93,6 +93,15 @@ final class DistillCommand implements Callable<Integer> {
   @Option(names = "--region-upper", split = ",", paramLabel = "X", description = "Upper corner of the sample box.")
   double[] regionUpper;
 
+  @Option(names = "--reference-lower", split = ",", paramLabel = "X",
+      description = "Lower corner of a box of set-points to distil for: each sampled state and each DAgger loop gets"
+          + " one drawn from it (default: the MPC's x_ref only).")
+  double[] referenceLower;
+
+  @Option(names = "--reference-upper", split = ",", paramLabel = "X",
+      description = "Upper corner of that box (equal corners hold a component fixed).")
+  double[] referenceUpper;
+
   @Option(names = "--dagger", defaultValue = "0", paramLabel = "N", description = "DAgger rounds (default: 0).")
   int dagger;
 
@@ -171,6 +180,7 @@ final class DistillCommand implements Callable<Integer> {
     checkOutFolder();
     Plant p = PlantsCommand.create(spec, plant);
     SampleRegion region = region(p);
+    SampleRegion references = references(p);
     ExecutorFanOut local = null;
     if (cluster == null) {
       try {
@@ -190,22 +200,27 @@ final class DistillCommand implements Callable<Integer> {
     }
     MpcSpec s = readSpec(p);
     try (FanOut fanOut = local != null ? local : cluster.open()) {
-      return distill(p, s, design, region, with, tb.build(), fanOut);
+      return distill(p, s, design, region, references, with, tb.build(), fanOut);
     }
   }
 
-  private int distill(Plant p, MpcSpec s, SampleRegion.Design design, SampleRegion region, Distillation.DaggerWith with,
-      ReluPolicyTrainer trainer, FanOut fanOut) throws IOException, InterruptedException {
+  private int distill(Plant p, MpcSpec s, SampleRegion.Design design, SampleRegion region, SampleRegion references,
+      Distillation.DaggerWith with, ReluPolicyTrainer trainer, FanOut fanOut) throws IOException, InterruptedException {
     PrintWriter w = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    w.printf(Locale.ROOT, "distill: mip MPC of %s (H = %d, %s) on %s, %d %s samples in %s, %d DAgger round%s, %s%n",
+    w.printf(Locale.ROOT, "distill: mip MPC of %s (H = %d, %s) on %s, %d %s samples in %s%s, %d DAgger round%s, %s%n",
         s.modelFile().name(), s.problem().horizon(), s.problem().norm().name().toLowerCase(Locale.ROOT), p.name(),
-        samples, design.cliName(), region, dagger, dagger == 1 ? "" : "s", fanOut.name());
+        samples, design.cliName(), region, references == null ? "" : ", set-points in " + references, dagger,
+        dagger == 1 ? "" : "s", fanOut.name());
     w.flush();
     Distillation.Listener listener = progressLines(err, "", 1_000_000_000L,
         (name, tasks) -> String.format(Locale.ROOT, "solving %s: %d states", name, tasks));
-    Distillation d = Distillation.builder(s.planners(), p).region(region).design(design).samples(samples).seed(seed).dagger(dagger, daggerEpisodes, daggerSteps)
-        .daggerWith(with).chunkSize(chunkSize).fanOut(fanOut).directory(out.resolve("solves")).listener(listener)
+    Distillation.Builder b = Distillation.builder(s.planners(), p).region(region).design(design).samples(samples)
+        .seed(seed).dagger(dagger, daggerEpisodes, daggerSteps).daggerWith(with);
+    if (references != null) {
+      b.references(references);
+    }
+    Distillation d = b.chunkSize(chunkSize).fanOut(fanOut).directory(out.resolve("solves")).listener(listener)
         .description(s.description()).trainer(trainer).polynomial(degree, threshold).build();
     Distillation.Result r = d.run();
     Path relu = out.resolve("relu-policy.json");
@@ -281,6 +296,21 @@ final class DistillCommand implements Callable<Integer> {
       return r.requireInside(p);
     } catch (MpcException e) {
       throw new ParameterException(spec.commandLine(), "the sample region: " + e.getMessage());
+    }
+  }
+
+  /** The box of set-points, or null when none is given. */
+  private SampleRegion references(Plant p) {
+    if (referenceLower == null && referenceUpper == null) {
+      return null;
+    }
+    if (referenceLower == null || referenceUpper == null) {
+      throw new ParameterException(spec.commandLine(), "--reference-lower and --reference-upper go together");
+    }
+    try {
+      return SampleRegion.of(referenceLower, referenceUpper).requireInside(p);
+    } catch (MpcException e) {
+      throw new ParameterException(spec.commandLine(), "the reference box: " + e.getMessage());
     }
   }
 

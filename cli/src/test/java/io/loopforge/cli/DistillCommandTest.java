@@ -11,6 +11,7 @@ import io.loopforge.modeling.plant.CartPoleWalls;
 import io.loopforge.modeling.plant.CartPoleWallsNetwork;
 import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.registry.ModelFiles;
+import io.loopforge.modeling.policy.Policy;
 import io.loopforge.modeling.registry.ModelKind;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -173,6 +174,48 @@ class DistillCommandTest {
     assertEquals(2, bad.code(), bad.err());
     assertTrue(bad.err().contains("--dagger-with must be relu, polynomial or both, got mpc"), bad.err());
     assertTrue(!Files.exists(dir.resolve("dagger-bad")));
+  }
+
+  @Test
+  void setPointsDrawnFromAReferenceBoxTeachThePoliciesToTrackThem() throws IOException {
+    Path out = dir.resolve("references");
+    Run r = run(distill(out, "--reference-lower", "-0.2,0,0,0", "--reference-upper", "0.2,0,0,0", "--dagger", "1",
+        "--dagger-episodes", "2", "--dagger-steps", "4"));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("set-points in SampleRegion[[-0.2, 0.0, 0.0, 0.0] … [0.2, 0.0, 0.0, 0.0]]"), r.out());
+    // every solve's cart position set-point is in the box and they differ; the other components stay 0
+    List<String> rows = new ArrayList<>();
+    for (String batch : List.of("samples", "dagger-1")) {
+      for (Path c : chunks(out.resolve("solves").resolve(batch))) {
+        rows.addAll(Files.readAllLines(c).subList(1, Files.readAllLines(c).size()));
+      }
+    }
+    assertEquals(56, rows.size()); // 40 samples, 2 loops of 4 steps for each of the two policies
+    java.util.Set<Double> setPoints = new java.util.HashSet<>();
+    for (String row : rows) {
+      String[] f = row.split(",");
+      double ref = Double.parseDouble(f[5]);
+      assertTrue(ref >= -0.2 && ref <= 0.2, row);
+      assertEquals("0.0,0.0,0.0", f[6] + "," + f[7] + "," + f[8], row);
+      setPoints.add(ref);
+    }
+    assertEquals(2 + 40, setPoints.size(), "one set-point per sample and per DAgger loop");
+    // the polynomial's library has the varying set-point, and the policy answers to it
+    Policy poly = (Policy) ModelFiles.read(out.resolve("polynomial-policy.json")).model().value();
+    double[] x = {0, 0.05, 0, 0};
+    double left = poly.control(x, new double[] {-0.2, 0, 0, 0})[0];
+    double right = poly.control(x, new double[] {0.2, 0, 0, 0})[0];
+    assertTrue(Math.abs(left - right) > 0.1, left + " and " + right);
+
+    Run half = run(distill(dir.resolve("references-half"), "--reference-lower", "-0.2,0,0,0"));
+    assertEquals(2, half.code(), half.err());
+    assertTrue(half.err().contains("--reference-lower and --reference-upper go together"), half.err());
+    Run outside = run(distill(dir.resolve("references-outside"), "--reference-lower", "-3,0,0,0",
+        "--reference-upper", "0.2,0,0,0"));
+    assertEquals(2, outside.code(), outside.err());
+    assertTrue(outside.err().contains("the reference box: the sample region's range of cart_position, [-3.0, 0.2],"
+        + " leaves plant cartpole-walls's operating region [-1.0, 1.0]"), outside.err());
+    assertTrue(!Files.exists(dir.resolve("references-outside/solves")));
   }
 
   @Test

@@ -8,14 +8,16 @@ import io.loopforge.mpc.MpcException;
 import io.loopforge.mpc.MpcProblem;
 import io.loopforge.mpc.Planner;
 import java.nio.file.Path;
+import io.loopforge.modeling.policy.Controller;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * The whole distillation of an MPC into small explicit policies: solve the MPC on states sampled from a
- * region inside the plant's operating region ({@link SampleRegion}), then for each DAgger round run the
+ * The whole distillation of an MPC into small explicit policies: solve the MPC on states (and, if asked, set-points:
+ * {@link Builder#references}) sampled from a region inside the plant's operating region ({@link SampleRegion}), then for each DAgger round run the
  * policies fitted so far (the ReLU policy, the polynomial policy or both: {@link DaggerWith}) in closed loop
  * on the plant from the round's seeded starts and solve the MPC on the states they visited ({@link
  * ClosedLoopStates}), so that each policy is trained where it will be, and fit the final ReLU policy ({@link ReluPolicyTrainer}) and sparse
@@ -24,6 +26,8 @@ import java.util.function.Supplier;
  * rerun after an interruption solves only what is missing. Seeded throughout.
  */
 public final class Distillation {
+  /** Added to the seed for the references, so that they are not drawn like the states. */
+  private static final long REFERENCE_SEED = 7_919;
   /** What a distillation produced. */
   public record Result(SolveDataset data, NetworkPolicy relu, PolynomialPolicy polynomial, List<Integer> roundSizes,
       double solveSeconds) {}
@@ -67,23 +71,37 @@ public final class Distillation {
     InputBounds box = InputBounds.of(problem.inputLower(), problem.inputUpper());
     double dt = problem.model().dt();
     long t0 = System.nanoTime();
-    List<SolveTask> tasks = SolveJob.tasks(region.sample(o.design, o.samples, o.seed), ref);
+    SampleRegion references = o.references == null ? null : o.references.requireInside(o.plant);
+    List<double[]> states = region.sample(o.design, o.samples, o.seed);
+    List<SolveTask> tasks = SolveJob.tasks(states,
+        references(references, o.design, o.samples, o.seed + REFERENCE_SEED, ref));
     o.listener.batch("samples", tasks.size());
     SolveDataset data = job(tasks, "samples").run();
     List<Integer> sizes = new ArrayList<>(List.of(data.size()));
     for (int round = 1; round <= o.daggerRounds; round++) {
       List<double[]> starts = region.sample(SampleRegion.Design.UNIFORM, o.daggerEpisodes, o.seed + round);
-      List<double[]> visited = new ArrayList<>();
+      List<double[]> refs = references(references, SampleRegion.Design.UNIFORM, o.daggerEpisodes,
+          o.seed + round + REFERENCE_SEED, ref);
+      List<Controller> policies = new ArrayList<>();
       if (o.daggerWith.relu()) {
-        visited.addAll(ClosedLoopStates.visit(o.plant, o.trainer.train(data, box, dt), starts, o.daggerSteps, ref));
+        policies.add(o.trainer.train(data, box, dt));
       }
       if (o.daggerWith.polynomial()) {
-        PolynomialPolicy current = PolynomialPolicyFit.fit(data, o.degree, o.threshold, box, dt);
-        visited.addAll(ClosedLoopStates.visit(o.plant, current, starts, o.daggerSteps, ref));
+        policies.add(PolynomialPolicyFit.fit(data, o.degree, o.threshold, box, dt));
+      }
+      List<double[]> visited = new ArrayList<>();
+      List<double[]> visitedRefs = new ArrayList<>();
+      for (Controller policy : policies) {
+        for (int e = 0; e < starts.size(); e++) { // each closed loop tracks its own reference
+          List<double[]> xs = ClosedLoopStates.visit(o.plant, policy, List.of(starts.get(e)), o.daggerSteps,
+              refs.get(e));
+          visited.addAll(xs);
+          visitedRefs.addAll(Collections.nCopies(xs.size(), refs.get(e)));
+        }
       }
       String name = "dagger-" + round;
       o.listener.batch(name, visited.size());
-      SolveDataset more = job(SolveJob.tasks(visited, ref), name).run();
+      SolveDataset more = job(SolveJob.tasks(visited, visitedRefs), name).run();
       sizes.add(more.size());
       data = data.plus(more);
     }
@@ -91,6 +109,12 @@ public final class Distillation {
     NetworkPolicy relu = o.trainer.train(data, box, dt);
     PolynomialPolicy poly = PolynomialPolicyFit.fit(data, o.degree, o.threshold, box, dt);
     return new Result(data, relu, poly, sizes, seconds);
+  }
+
+  /** {@code n} references drawn from {@code region}, or {@code n} times the fixed one when there is none. */
+  private static List<double[]> references(SampleRegion region, SampleRegion.Design design, int n, long seed,
+      double[] fixed) {
+    return region == null ? Collections.nCopies(n, fixed) : region.sample(design, n, seed);
   }
 
   private SolveJob job(List<SolveTask> tasks, String name) {
@@ -110,6 +134,7 @@ public final class Distillation {
     private int daggerEpisodes = 20;
     private int daggerSteps = 60;
     private DaggerWith daggerWith = DaggerWith.BOTH;
+    private SampleRegion references;
     private int chunkSize = 50;
     private FanOut fanOut = ExecutorFanOut.allCores();
     private Path directory;
@@ -127,6 +152,16 @@ public final class Distillation {
     /** The box the states are sampled from (default: the central half of the plant's operating region). */
     public Builder region(SampleRegion r) {
       this.region = Objects.requireNonNull(r, "region");
+      return this;
+    }
+
+    /**
+     * Set-points to distil for: each sampled state and each DAgger closed loop gets a reference drawn from this
+     * box (inside the plant's operating region; a side with lower = upper holds that component fixed), so the
+     * policies learn to track any of them. Default: none, every solve at the problem's own set-point.
+     */
+    public Builder references(SampleRegion r) {
+      this.references = Objects.requireNonNull(r, "references");
       return this;
     }
 

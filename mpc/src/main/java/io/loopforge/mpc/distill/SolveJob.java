@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -74,9 +75,17 @@ public final class SolveJob {
 
   /** Tasks for {@code states}, each with the same set-point {@code reference}, numbered from 0. */
   public static List<SolveTask> tasks(List<double[]> states, double[] reference) {
+    return tasks(states, Collections.nCopies(states.size(), reference));
+  }
+
+  /** Tasks for {@code states}, state k with set-point {@code references.get(k)}, numbered from 0. */
+  public static List<SolveTask> tasks(List<double[]> states, List<double[]> references) {
+    if (states.size() != references.size()) {
+      throw new MpcException(states.size() + " states but " + references.size() + " references");
+    }
     List<SolveTask> t = new ArrayList<>(states.size());
-    for (double[] x : states) {
-      t.add(new SolveTask(t.size(), x, reference));
+    for (int k = 0; k < states.size(); k++) {
+      t.add(new SolveTask(k, states.get(k), references.get(k)));
     }
     return t;
   }
