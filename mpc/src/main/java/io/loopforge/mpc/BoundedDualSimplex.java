@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.ojalgo.optimisation.Expression;
 import org.ojalgo.optimisation.ExpressionsBasedModel;
+import org.ojalgo.optimisation.ModelEntity;
 import org.ojalgo.optimisation.Variable;
 import org.ojalgo.structure.Structure1D;
 
@@ -138,8 +139,8 @@ final class BoundedDualSimplex {
     double[] c = new double[ns];
     for (int j = 0; j < ns; j++) {
       Variable v = vars.get(j);
-      lo[j] = v.isLowerLimitSet() ? v.getLowerLimit().doubleValue() : Double.NEGATIVE_INFINITY;
-      hi[j] = v.isUpperLimitSet() ? v.getUpperLimit().doubleValue() : Double.POSITIVE_INFINITY;
+      lo[j] = lower(v);
+      hi[j] = upper(v);
       if (v.isContributionWeightSet()) {
         c[j] += v.getContributionWeight().doubleValue();
       }
@@ -158,14 +159,24 @@ final class BoundedDualSimplex {
     double[] ru = new double[m];
     for (int r = 0; r < m; r++) {
       Expression e = rows.get(r);
-      rl[r] = e.isLowerLimitSet() ? e.getLowerLimit().doubleValue() : Double.NEGATIVE_INFINITY;
-      ru[r] = e.isUpperLimitSet() ? e.getUpperLimit().doubleValue() : Double.POSITIVE_INFINITY;
+      rl[r] = lower(e);
+      ru[r] = upper(e);
       for (Map.Entry<Structure1D.IntIndex, BigDecimal> t : e.getLinearEntrySet()) {
         a[r][t.getKey().index] += t.getValue().doubleValue();
       }
     }
     return new BoundedDualSimplex(a, rl, ru, lo, hi, c);
   }
+  /** A variable's or constraint's lower limit in double, −∞ when it has none. */
+  private static double lower(ModelEntity<?> e) {
+    return e.isLowerLimitSet() ? e.getLowerLimit().doubleValue() : Double.NEGATIVE_INFINITY;
+  }
+
+  /** A variable's or constraint's upper limit in double, +∞ when it has none. */
+  private static double upper(ModelEntity<?> e) {
+    return e.isUpperLimitSet() ? e.getUpperLimit().doubleValue() : Double.POSITIVE_INFINITY;
+  }
+
 
   /** Pivots since construction (all solves). */
   long pivots() {
