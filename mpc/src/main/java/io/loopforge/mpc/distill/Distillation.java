@@ -1,6 +1,7 @@
 package io.loopforge.mpc.distill;
 
 import io.loopforge.modeling.plant.Plant;
+import io.loopforge.modeling.policy.Controller;
 import io.loopforge.modeling.policy.InputBounds;
 import io.loopforge.modeling.policy.NetworkPolicy;
 import io.loopforge.modeling.policy.PolynomialPolicy;
@@ -8,7 +9,6 @@ import io.loopforge.mpc.MpcException;
 import io.loopforge.mpc.MpcProblem;
 import io.loopforge.mpc.Planner;
 import java.nio.file.Path;
-import io.loopforge.modeling.policy.Controller;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,18 +16,20 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * The whole distillation of an MPC into small explicit policies: solve the MPC on states (and, if asked, set-points:
- * {@link Builder#references}) sampled from a region inside the plant's operating region ({@link SampleRegion}), then for each DAgger round run the
- * policies fitted so far (the ReLU policy, the polynomial policy or both: {@link DaggerWith}) in closed loop
- * on the plant from the round's seeded starts and solve the MPC on the states they visited ({@link
- * ClosedLoopStates}), so that each policy is trained where it will be, and fit the final ReLU policy ({@link ReluPolicyTrainer}) and sparse
- * polynomial policy ({@link PolynomialPolicyFit}) to every proven-optimal solve. Each batch of solves is a
- * {@link SolveJob} in its own folder under {@code directory} ({@code samples/}, {@code dagger-1/}, …), so a
- * rerun after an interruption solves only what is missing. Seeded throughout.
+ * The whole distillation of an MPC into small explicit policies: solve the MPC on states (and, if asked,
+ * set-points: {@link Builder#references}) sampled from a region inside the plant's operating region ({@link
+ * SampleRegion}), then for each DAgger round run the policies fitted so far (the ReLU policy, the polynomial
+ * policy or both: {@link DaggerWith}) in closed loop on the plant from the round's seeded starts and solve the
+ * MPC on the states they visited ({@link ClosedLoopStates}), so that each policy is trained where it will be,
+ * and fit the final ReLU policy ({@link ReluPolicyTrainer}) and sparse polynomial policy ({@link
+ * PolynomialPolicyFit}) to every proven-optimal solve. Each batch of solves is a {@link SolveJob} in its own
+ * folder under {@code directory} ({@code samples/}, {@code dagger-1/}, …), so a rerun after an interruption
+ * solves only what is missing. Seeded throughout.
  */
 public final class Distillation {
   /** Added to the seed for the references, so that they are not drawn like the states. */
   private static final long REFERENCE_SEED = 7_919;
+
   /** What a distillation produced. */
   public record Result(SolveDataset data, NetworkPolicy relu, PolynomialPolicy polynomial, List<Integer> roundSizes,
       double solveSeconds) {}
