@@ -65,7 +65,8 @@ final class MpcBenchmarkCommand implements Callable<Integer> {
   Integer horizon;
 
   @Option(names = "--terminal-factor", paramLabel = "F",
-      description = "Terminal state weights Q_T = F * Q in the compare study (default: 1).")
+      description = "Compare study: diagonal terminal weights Q_T = F * Q instead of the default terminal cost, the"
+          + " L1 cost of an LQR tail on each model.")
   Double terminalFactor;
 
   @Option(names = "--only", split = ",", paramLabel = "PART",

@@ -17,6 +17,7 @@ import io.loopforge.mpc.PlanStatus;
 import io.loopforge.mpc.Planner;
 import io.loopforge.mpc.PlannerKind;
 import io.loopforge.mpc.RecedingHorizonController;
+import io.loopforge.mpc.TerminalCost;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -46,8 +47,9 @@ import picocli.CommandLine.Spec;
       "Plan with a learned model (sindy or relu-network file) every control step and apply the first input",
       "to the simulated plant (receding horizon). The problem: from the measured state, inputs u_0..u_{H-1}",
       "minimising the sum over the horizon of |Q (x_t - x_ref)| + |R (u_t - u_ref)| + |R_rate (u_t - u_t-1)|",
-      "(L1 by default; --norm linf or quadratic), the terminal state weighted by --terminal, within the",
-      "plant's input bounds, the plant's operating region as a soft state box (--state-penalty per unit).",
+      "(L1 by default; --norm linf or quadratic), the terminal state weighted by --terminal (or, with",
+      "--lqr-tail, by what an LQR would cost after the horizon), within the plant's input bounds, the",
+      "plant's operating region as a soft state box (--state-penalty per unit).",
       "Planners: mip (exact mixed-integer program on a ReLU network, ojAlgo), mppi, cem, random, gd",
       "(projected gradient, exact Jacobians), sindy-mpc (sequential linearisation). Every plan is checked;",
       "a failed one is replaced by the previous plan shifted, else a safe input, and counted.",
@@ -97,6 +99,12 @@ final class MpcCommand implements Callable<Integer> {
 
   @Option(names = "--terminal", split = ",", paramLabel = "W", description = "Terminal state weights (default: --q).")
   double[] terminal;
+
+  @Option(names = "--lqr-tail",
+      description = "Terminal cost: the L1 cost of an LQR taking over after the horizon (designed on the model"
+          + " linearised at the set-point, weights q^2 and r^2). Stops short L1 horizons from coasting through the"
+          + " set-point. Needs --norm l1; replaces --terminal; not for sindy-mpc.")
+  boolean lqrTail;
 
   @Option(names = "--r", split = ",", paramLabel = "W", description = "Input weights (default: all 0.01).")
   double[] r;
@@ -161,6 +169,19 @@ final class MpcCommand implements Callable<Integer> {
     }
     PlannerKind kind = kind();
     MpcProblem.Norm n = norm();
+    if (lqrTail) {
+      if (terminal != null) {
+        throw new ParameterException(spec.commandLine(), "--lqr-tail and --terminal both set the terminal cost; give"
+            + " one of them");
+      }
+      if (n != MpcProblem.Norm.L1) {
+        throw new ParameterException(spec.commandLine(), "--lqr-tail is an L1 cost; it needs --norm l1, got " + norm);
+      }
+      if (kind == PlannerKind.SINDY_MPC) {
+        throw new ParameterException(spec.commandLine(), "--lqr-tail is for the mip, mppi, cem, random and gd"
+            + " planners; sindy-mpc takes diagonal --terminal weights");
+      }
+    }
     OutputPaths.refuseOverwrite(spec, out, model, plot);
     OutputPaths.refuseOverwrite(spec, plot, model);
     OutputPaths.checkWritable(spec, "--out", out);
@@ -267,6 +288,11 @@ final class MpcCommand implements Callable<Integer> {
     if (terminal != null) {
       b.terminalWeights(length("--terminal", terminal, nx));
     }
+    if (lqrTail) {
+      MpcProblem plain = b.build();
+      b.terminalMatrix(TerminalCost.lqrTail(m, plain.stateReference(), plain.inputReference(), plain.stateWeights(),
+          plain.inputWeights()));
+    }
     if (rRate != null) {
       b.inputRateWeights(length("--r-rate", rRate, nu));
     }
@@ -295,7 +321,15 @@ final class MpcCommand implements Callable<Integer> {
     array(o.putArray("state_reference"), p.stateReference());
     array(o.putArray("input_reference"), p.inputReference());
     array(o.putArray("state_weights"), p.stateWeights());
-    array(o.putArray("terminal_weights"), p.terminalWeights());
+    if (p.hasTerminalMatrix()) {
+      o.put("terminal_cost", "lqr-tail");
+      ArrayNode rows = o.putArray("terminal_matrix");
+      for (double[] row : p.terminalMatrix()) {
+        array(rows.addArray(), row);
+      }
+    } else {
+      array(o.putArray("terminal_weights"), p.terminalWeights());
+    }
     array(o.putArray("input_weights"), p.inputWeights());
     array(o.putArray("input_rate_weights"), p.inputRateWeights());
     array(o.putArray("input_lower"), p.inputLower());

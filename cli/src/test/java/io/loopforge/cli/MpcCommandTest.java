@@ -59,6 +59,61 @@ class MpcCommandTest {
   }
 
   @Test
+  void anLqrTailSettlesTheCartPoleWhereTheShortL1PlanCoasts() throws IOException {
+    double[] cost = new double[2];
+    double[] last = new double[2];
+    for (int k = 0; k < 2; k++) {
+      Path out = dir.resolve("tail-" + k + ".json");
+      String[] base = {"mpc", "--model", net.toString(), "--plant", "cartpole-walls", "--planner", "mip", "--horizon",
+          "5", "--steps", "60", "--x0", "0.05,0.12,0.47,-0.06", "--q", "1,1,0.1,0.1", "--out", out.toString()};
+      Run r = k == 0 ? run(base) : run(Stream.concat(Stream.of(base), Stream.of("--lqr-tail")).toArray(String[]::new));
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().contains("0 fallbacks"), r.out());
+      JsonNode run = new ObjectMapper().readTree(out.toFile());
+      // the problem's own L1 stage cost on the plant's states, summed
+      double[] q = {1, 1, 0.1, 0.1};
+      JsonNode states = run.get("trajectory").get("states");
+      JsonNode inputs = run.get("trajectory").get("inputs");
+      for (int t = 0; t < states.size(); t++) {
+        for (int i = 0; i < 4; i++) {
+          cost[k] += q[i] * Math.abs(states.get(t).get(i).asDouble());
+        }
+        cost[k] += 0.01 * Math.abs(inputs.get(t).get(0).asDouble());
+      }
+      for (JsonNode v : run.get("final_state")) {
+        last[k] = Math.max(last[k], Math.abs(v.asDouble()));
+      }
+      JsonNode problem = run.get("mpc").get("problem");
+      if (k == 1) {
+        assertEquals("lqr-tail", problem.get("terminal_cost").asText());
+        assertTrue(problem.get("terminal_matrix").size() >= 10, problem.toString());
+        assertEquals(4, problem.get("terminal_matrix").get(0).size());
+      } else {
+        assertEquals(4, problem.get("terminal_weights").size());
+      }
+    }
+    // the same 60 steps cost less and end nearer the set-point with the tail
+    assertTrue(cost[1] < 0.8 * cost[0], "with the tail " + cost[1] + ", without " + cost[0]);
+    assertTrue(last[1] < 0.05 && last[1] < last[0], "largest final |state| with the tail " + last[1] + ", without "
+        + last[0]);
+
+    String[] bad = {"mpc", "--model", net.toString(), "--plant", "cartpole-walls", "--lqr-tail", "--out",
+        dir.resolve("bad.json").toString()};
+    Run r = run(Stream.concat(Stream.of(bad), Stream.of("--terminal", "1,1,1,1")).toArray(String[]::new));
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--lqr-tail and --terminal both set the terminal cost; give one of them"), r.err());
+    r = run(Stream.concat(Stream.of(bad), Stream.of("--norm", "linf")).toArray(String[]::new));
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--lqr-tail is an L1 cost; it needs --norm l1, got linf"), r.err());
+    r = run(Stream.concat(Stream.of(bad), Stream.of("--planner", "sindy-mpc")).toArray(String[]::new));
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("sindy-mpc takes diagonal --terminal weights"), r.err());
+    r = run(Stream.concat(Stream.of(bad), Stream.of("--r", "0")).toArray(String[]::new));
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("error: the input weights must be finite and positive, got [0.0]"), r.err());
+  }
+
+  @Test
   void samplingAndGradientPlannersRunOnTheSameModel() {
     for (String planner : new String[] {"mppi", "cem", "random", "gd"}) {
       Run r = run("mpc", "--model", net.toString(), "--plant", "cartpole-walls", "--planner", planner, "--horizon",

@@ -57,6 +57,8 @@ public final class GradientPlanner implements Planner {
   // the cost's weights and bounds, read once
   private final double[] q;
   private final double[] terminal;
+  /** The terminal matrix's rows, null for the diagonal Q_T. */
+  private final double[][] terminalRows;
   private final double[] r;
   private final double[] rate;
   private final double[] uRef;
@@ -85,6 +87,7 @@ public final class GradientPlanner implements Planner {
     this.widths = InputSequences.widths(problem);
     this.q = problem.stateWeights();
     this.terminal = problem.terminalWeights();
+    this.terminalRows = problem.hasTerminalMatrix() ? problem.terminalMatrix() : null;
     this.r = problem.inputWeights();
     this.rate = problem.inputRateWeights();
     this.uRef = problem.inputReference();
@@ -246,7 +249,11 @@ public final class GradientPlanner implements Planner {
     double[] lam = lambda;
     double[] next = lambdaNext;
     Arrays.fill(lam, 0);
-    addNormGradient(states[h], reference[h], terminal, 1, lam);
+    if (terminalRows == null) {
+      addNormGradient(states[h], reference[h], terminal, 1, lam);
+    } else {
+      addTerminalGradient(states[h], reference[h], lam);
+    }
     addViolationGradient(states[h], lam);
     for (int t = h - 1; t >= 0; t--) {
       double[] g = grad[t];
@@ -311,6 +318,42 @@ public final class GradientPlanner implements Planner {
         if (arg >= 0) {
           out[arg] += sign * w[arg] * Math.signum(x[arg] - y[arg]);
         }
+      }
+    }
+  }
+
+  /**
+   * {@code out += ∂‖P (x − y)‖/∂x} over the terminal matrix's rows p_k (a subgradient for L1, Σ sign(p_k·e) p_k,
+   * and L∞, the row of largest |p_k·e|).
+   */
+  private void addTerminalGradient(double[] x, double[] y, double[] out) {
+    int arg = -1;
+    double max = 0;
+    for (int k = 0; k < terminalRows.length; k++) {
+      double[] p = terminalRows[k];
+      double d = 0;
+      for (int i = 0; i < x.length; i++) {
+        d += p[i] * (x[i] - y[i]);
+      }
+      if (problem.norm() == MpcProblem.Norm.LINF) {
+        if (Math.abs(d) > max) {
+          max = Math.abs(d);
+          arg = k;
+        }
+        continue;
+      }
+      double scale = problem.norm() == MpcProblem.Norm.QUADRATIC ? 2 * d : Math.signum(d);
+      for (int i = 0; i < x.length; i++) {
+        out[i] += scale * p[i];
+      }
+    }
+    if (arg >= 0) {
+      double d = 0;
+      for (int i = 0; i < x.length; i++) {
+        d += terminalRows[arg][i] * (x[i] - y[i]);
+      }
+      for (int i = 0; i < x.length; i++) {
+        out[i] += Math.signum(d) * terminalRows[arg][i];
       }
     }
   }

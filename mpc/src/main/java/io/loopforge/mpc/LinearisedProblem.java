@@ -78,6 +78,10 @@ final class LinearisedProblem {
   private final boolean[] upperIsTrust;
 
   LinearisedProblem(MpcProblem problem) {
+    if (problem.hasTerminalMatrix()) {
+      throw new MpcException("SINDy-MPC takes diagonal terminal weights (Q_T), not a terminal matrix; the matrix is"
+          + " for the mip, sampling and gradient planners");
+    }
     this.problem = problem;
     this.model = problem.model();
     this.nx = problem.stateDim();

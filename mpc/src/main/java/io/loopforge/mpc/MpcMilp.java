@@ -27,7 +27,7 @@ import org.ojalgo.optimisation.Variable;
  */
 final class MpcMilp {
   /** One auxiliary of the cost and what it measures, to give it a value in a warm start. */
-  private record Aux(Variable variable, boolean max, List<Variable> a, List<Variable> b, double[] c, double[] w) {}
+  private record Aux(Variable variable, boolean max, List<Variable> a, List<Variable> b, double[] c, double[][] rows) {}
 
   /** The soft-box slacks of state i at one step (either may be absent). */
   private record Slack(Variable over, Variable under, Variable state, int i) {}
@@ -68,7 +68,7 @@ final class MpcMilp {
     double[] r = problem.inputWeights();
     double[] rate = problem.inputRateWeights();
     double[] q = problem.stateWeights();
-    double[] qT = problem.terminalWeights();
+    double[][] terminal = problem.terminalMatrix();
     double[][] ref = request.reference();
     for (int t = 0; t < h; t++) {
       group("cu" + t + "_", list(u[t]), null, uRef, r);
@@ -82,7 +82,11 @@ final class MpcMilp {
     double[] lo = problem.stateLower();
     double[] hi = problem.stateUpper();
     for (int t = 1; t <= h; t++) {
-      group("cx" + t + "_", list(x[t]), null, ref[t], t == h ? qT : q);
+      if (t == h) {
+        rows("cx" + t + "_", list(x[t]), null, ref[t], terminal);
+      } else {
+        group("cx" + t + "_", list(x[t]), null, ref[t], q);
+      }
       if (rho <= 0) {
         continue;
       }
@@ -183,34 +187,57 @@ final class MpcMilp {
   }
 
   /**
-   * One cost group: the errors {@code a_i − b_i − c_i} (b may be absent) with weights w, in the problem's
+   * One cost group: the errors {@code a_i − b_i − c_i} (b may be absent) with diagonal weights w, in the problem's
    * norm (L1: an auxiliary per weighted error; L∞: one for the group).
    */
   private void group(String name, List<Variable> a, List<Variable> b, double[] c, double[] w) {
+    List<double[]> rows = new ArrayList<>();
+    for (int i = 0; i < w.length; i++) {
+      if (w[i] != 0) {
+        double[] row = new double[w.length];
+        row[i] = w[i];
+        rows.add(row);
+      }
+    }
+    rows(name, a, b, c, rows.toArray(new double[0][]));
+  }
+
+  /**
+   * One cost group over the rows p_k of a matrix: the terms {@code p_k·(a − b − c)} (b may be absent) in the
+   * problem's norm (L1: an auxiliary per row, {@code e_k ≥ ±p_k·(a − b − c)}; L∞: one for the group).
+   */
+  private void rows(String name, List<Variable> a, List<Variable> b, double[] c, double[][] p) {
     boolean max = problem.norm() == MpcProblem.Norm.LINF;
     Variable m = null;
-    for (int i = 0; i < w.length; i++) {
-      if (w[i] == 0) {
-        continue;
-      }
+    for (int k = 0; k < p.length; k++) {
+      double[] row = p[k];
       Variable e = m;
       if (e == null) {
-        e = model.addVariable(name + (max ? "m" : "e" + i)).lower(0).weight(1);
+        e = model.addVariable(name + (max ? "m" : "e" + k)).lower(0).weight(1);
         if (max) {
           m = e;
-          aux.add(new Aux(e, true, a, b, c, w));
+          aux.add(new Aux(e, true, a, b, c, p));
         } else {
-          double[] wi = new double[w.length];
-          wi[i] = w[i];
-          aux.add(new Aux(e, false, a, b, c, wi));
+          aux.add(new Aux(e, false, a, b, c, new double[][] {row}));
         }
       }
-      // e ≥ w (a − b − c)  and  e ≥ −w (a − b − c)
-      Expression pos = model.addExpression(name + i + "_p").lower(-w[i] * c[i]).add(e, 1.0).add(a.get(i), -w[i]);
-      Expression neg = model.addExpression(name + i + "_n").lower(w[i] * c[i]).add(e, 1.0).add(a.get(i), w[i]);
-      if (b != null) {
-        pos.add(b.get(i), w[i]);
-        neg.add(b.get(i), -w[i]);
+      // e ≥ p·(a − b − c)  and  e ≥ −p·(a − b − c)
+      double pc = 0;
+      for (int i = 0; i < row.length; i++) {
+        pc += row[i] * c[i];
+      }
+      Expression pos = model.addExpression(name + k + "_p").lower(-pc).add(e, 1.0);
+      Expression neg = model.addExpression(name + k + "_n").lower(pc).add(e, 1.0);
+      for (int i = 0; i < row.length; i++) {
+        if (row[i] == 0) {
+          continue;
+        }
+        pos.add(a.get(i), -row[i]);
+        neg.add(a.get(i), row[i]);
+        if (b != null) {
+          pos.add(b.get(i), row[i]);
+          neg.add(b.get(i), -row[i]);
+        }
       }
     }
   }
@@ -239,13 +266,14 @@ final class MpcMilp {
     }
     for (Aux e : aux) {
       double v = 0;
-      for (int i = 0; i < e.w().length; i++) {
-        if (e.w()[i] == 0) {
-          continue;
+      for (double[] row : e.rows()) {
+        double d = 0;
+        for (int i = 0; i < row.length; i++) {
+          if (row[i] != 0) {
+            d += row[i] * (value(e.a().get(i)) - (e.b() == null ? 0 : value(e.b().get(i))) - e.c()[i]);
+          }
         }
-        double err = value(e.a().get(i)) - (e.b() == null ? 0 : value(e.b().get(i))) - e.c()[i];
-        double term = Math.abs(e.w()[i] * err);
-        v = e.max() ? Math.max(v, term) : v + term;
+        v = e.max() ? Math.max(v, Math.abs(d)) : v + Math.abs(d);
       }
       e.variable().setValue(BigDecimal.valueOf(v));
     }

@@ -19,7 +19,10 @@ import java.util.Objects;
  *
  * with diagonal weights and {@code ‖·‖} the weighted {@link Norm#L1 L1} norm (sum of |w_i e_i|), the
  * {@link Norm#LINF L∞} norm (max of |w_i e_i|, per time step) or, for planners without integers, the
- * {@link Norm#QUADRATIC quadratic} cost Σ w_i e_i². L1 and L∞ stay linear in a mixed-integer program,
+ * {@link Norm#QUADRATIC quadratic} cost Σ w_i e_i². The terminal term may instead be a full matrix P
+ * ({@link Builder#terminalMatrix}): {@code ‖P (x_H − r_H)‖} over P's rows (Σ_i |p_i·e|, max_i |p_i·e| or
+ * Σ_i (p_i·e)²), e.g. the cost of an LQR's tail ({@link TerminalCost#lqrTail}), which makes the plan pay
+ * for what its last state leaves to the steps after the horizon. L1 and L∞ stay linear in a mixed-integer program,
  * where ojAlgo 56.2.1 is not reliable with quadratic objectives. {@code u_{−1}} is the input
  * applied before the plan (given at plan time); the rate terms of step 0 use it.
  *
@@ -57,6 +60,8 @@ public final class MpcProblem {
   private final double[] inputReference;
   private final double[] q;
   private final double[] terminal;
+  /** Rows of P when the terminal cost is a matrix, else null (then Q_T). */
+  private final double[][] terminalRows;
   private final double[] r;
   private final double[] rate;
   private final double[] uLower;
@@ -76,6 +81,7 @@ public final class MpcProblem {
     this.inputReference = b.inputReference.clone();
     this.q = b.q.clone();
     this.terminal = (b.terminal != null ? b.terminal : b.q).clone();
+    this.terminalRows = b.terminalRows == null ? null : copy(b.terminalRows);
     this.r = b.r.clone();
     this.rate = b.rate.clone();
     this.uLower = b.uLower.clone();
@@ -130,8 +136,61 @@ public final class MpcProblem {
     return q.clone();
   }
 
+  /**
+   * Q_T, the diagonal terminal weights; when the terminal cost is a {@link #hasTerminalMatrix() matrix} these are
+   * not used (read {@link #terminalMatrix()}).
+   */
   public double[] terminalWeights() {
     return terminal.clone();
+  }
+
+  /** Whether the terminal cost is a full matrix P rather than the diagonal Q_T. */
+  public boolean hasTerminalMatrix() {
+    return terminalRows != null;
+  }
+
+  /**
+   * The rows of the terminal cost ‖P (x_H − r_H)‖: P when one was set, else the rows {@code Q_T,ii · e_i} of the
+   * non-zero diagonal weights ({@code √Q_T,ii · e_i} for the {@link Norm#QUADRATIC quadratic} cost, whose terms are
+   * (p·e)²).
+   */
+  public double[][] terminalMatrix() {
+    if (terminalRows != null) {
+      return copy(terminalRows);
+    }
+    int count = 0;
+    for (double w : terminal) {
+      count += w != 0 ? 1 : 0;
+    }
+    double[][] p = new double[count][];
+    int k = 0;
+    for (int i = 0; i < nx; i++) {
+      if (terminal[i] != 0) {
+        p[k] = new double[nx];
+        p[k++][i] = norm == Norm.QUADRATIC ? Math.sqrt(terminal[i]) : terminal[i];
+      }
+    }
+    return p;
+  }
+
+  /** The terminal cost ‖P (x − ref)‖ (or ‖Q_T (x − ref)‖) in the problem's norm. */
+  public double terminalCost(double[] x, double[] ref) {
+    if (terminalRows == null) {
+      return weighted(x, ref, terminal);
+    }
+    double s = 0;
+    for (double[] p : terminalRows) {
+      double d = 0;
+      for (int i = 0; i < nx; i++) {
+        d += p[i] * (x[i] - ref[i]);
+      }
+      switch (norm) {
+        case L1 -> s += Math.abs(d);
+        case LINF -> s = Math.max(s, Math.abs(d));
+        default -> s += d * d;
+      }
+    }
+    return s;
   }
 
   public double[] inputWeights() {
@@ -244,7 +303,7 @@ public final class MpcProblem {
           return Double.POSITIVE_INFINITY;
         }
       }
-      j += weighted(x, reference[t + 1], t + 1 == horizon ? terminal : q);
+      j += t + 1 == horizon ? terminalCost(x, reference[t + 1]) : weighted(x, reference[t + 1], q);
       j += statePenalty * violation(x);
     }
     return j;
@@ -337,6 +396,14 @@ public final class MpcProblem {
     return u;
   }
 
+  private static double[][] copy(double[][] m) {
+    double[][] c = new double[m.length][];
+    for (int i = 0; i < m.length; i++) {
+      c[i] = m[i].clone();
+    }
+    return c;
+  }
+
   private static void checkLength(String what, double[] v, int n) {
     if (v.length != n) {
       throw new MpcException(what + " has " + v.length + " values, expected " + n);
@@ -358,6 +425,7 @@ public final class MpcProblem {
     private double[] inputReference;
     private double[] q;
     private double[] terminal;
+    private double[][] terminalRows;
     private double[] r;
     private double[] rate;
     private double[] uLower;
@@ -410,9 +478,33 @@ public final class MpcProblem {
       return this;
     }
 
-    /** Q_T, the weights of the last step's state error. */
+    /** Q_T, the weights of the last step's state error (replaces a {@link #terminalMatrix} set before). */
     public Builder terminalWeights(double... w) {
       this.terminal = weights("terminal weights (Q_T)", w, model.stateNames());
+      this.terminalRows = null;
+      return this;
+    }
+
+    /**
+     * P, the terminal cost {@code ‖P (x_H − r_H)‖} over its rows (each of nx finite values, at least one row) in
+     * place of the diagonal Q_T; see {@link TerminalCost#lqrTail}.
+     */
+    public Builder terminalMatrix(double[][] p) {
+      if (p.length == 0) {
+        throw new MpcException("the terminal matrix needs at least one row");
+      }
+      for (int k = 0; k < p.length; k++) {
+        if (p[k].length != model.stateDim()) {
+          throw new MpcException("row " + k + " of the terminal matrix has " + p[k].length
+              + " values but the model has states " + model.stateNames());
+        }
+        for (double v : p[k]) {
+          if (!Double.isFinite(v)) {
+            throw new MpcException("row " + k + " of the terminal matrix is not finite: " + Arrays.toString(p[k]));
+          }
+        }
+      }
+      this.terminalRows = copy(p);
       return this;
     }
 

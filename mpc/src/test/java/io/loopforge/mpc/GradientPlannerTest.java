@@ -28,15 +28,24 @@ class GradientPlannerTest {
   }
 
   private static int checkGradient(MpcProblem.Norm norm, long seed, int cases, double tol) {
+    return checkGradient(norm, seed, cases, tol, false);
+  }
+
+  /** With {@code matrix}, the terminal cost is a full matrix instead of diagonal weights. */
+  private static int checkGradient(MpcProblem.Norm norm, long seed, int cases, double tol, boolean matrix) {
     SplittableRandom rnd = new SplittableRandom(seed);
     int compared = 0;
     int entries = 0;
     for (int c = 0; c < cases; c++) {
       PlannerFixtures.Case k = PlannerFixtures.randomCase(rnd);
-      MpcProblem p = MpcProblem.builder(k.problem().model(), k.problem().horizon()).norm(norm)
+      MpcProblem.Builder b = MpcProblem.builder(k.problem().model(), k.problem().horizon()).norm(norm)
           .stateWeights(k.problem().stateWeights()).terminalWeights(3, 2, 1, 0.5)
           .inputWeights(k.problem().inputWeights()).inputRateWeights(0.2, 0.1)
-          .stateBounds(new double[] {-0.3, -0.2, -5, -0.5}, new double[] {0.3, 0.2, 5, 0.5}, 2.5).build();
+          .stateBounds(new double[] {-0.3, -0.2, -5, -0.5}, new double[] {0.3, 0.2, 5, 0.5}, 2.5);
+      if (matrix) {
+        b.terminalMatrix(new double[][] {{3, 0.5, 0, 0}, {0, 2, -1, 0}, {0.2, 0, 0, 0.5}, {1, -1, 1, -1}});
+      }
+      MpcProblem p = b.build();
       PlanRequest r = k.request();
       double[][] u = new double[p.horizon()][2];
       for (double[] row : u) {
@@ -74,6 +83,15 @@ class GradientPlannerTest {
     int l1 = checkGradient(MpcProblem.Norm.L1, 2, 40, 1e-6);
     int linf = checkGradient(MpcProblem.Norm.LINF, 3, 40, 1e-6);
     assertTrue(l1 >= 60 && linf >= 60, l1 + " % and " + linf + " % of the entries were away from a kink");
+  }
+
+  @Test
+  void theGradientWithATerminalMatrixMatchesCentralDifferences() {
+    int quadratic = checkGradient(MpcProblem.Norm.QUADRATIC, 4, 40, 1e-6, true);
+    int l1 = checkGradient(MpcProblem.Norm.L1, 5, 40, 1e-6, true);
+    int linf = checkGradient(MpcProblem.Norm.LINF, 6, 40, 1e-6, true);
+    assertTrue(quadratic >= 80 && l1 >= 60 && linf >= 60, quadratic + ", " + l1 + " and " + linf
+        + " % of the entries were away from a kink");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.loopforge.modeling.excitation.Excitation;
 import io.loopforge.modeling.excitation.ExcitationKind;
@@ -126,6 +127,47 @@ class MipPlannerTest {
       assertEquals(a.objective(), b.objective(), 1e-6 * Math.max(1, a.objective()), "seed " + seed);
       assertTrue(b.stats().nodes() > 0);
     }
+  }
+
+  @Test
+  void aTerminalMatrixIsPlannedExactly() throws java.io.IOException {
+    // one state: the rows 2 and −1.5 cost 3.5 |e| in L1 and 2 |e| in L∞, against brute force on evaluate
+    for (MpcProblem.Norm norm : new MpcProblem.Norm[] {MpcProblem.Norm.L1, MpcProblem.Norm.LINF}) {
+      FoldedReluNetwork net = TestNetworks.random(X, U, new int[] {5}, true, 1.0, 0.3, 3);
+      MpcProblem p = MpcProblem.builder(net, 2).norm(norm).stateReference(0.4).stateWeights(1)
+          .terminalMatrix(new double[][] {{2}, {-1.5}}).inputWeights(0.1).inputReference(0.05)
+          .inputBounds(new double[] {-1}, new double[] {1}).inputRateLimit(0.8)
+          .stateBounds(new double[] {-0.3}, new double[] {0.3}, 2).build();
+      double[] x0 = {0.2};
+      double[] uPrev = {0.2};
+      double best = bruteForce(p, x0, uPrev);
+      for (MipPlanner.Search search : MipPlanner.Search.values()) {
+        Plan plan = planner(p, search).plan(new PlanRequest(x0, p.constantWindow(new double[] {0.4}), uPrev, null));
+        String where = norm + ", " + search + ": " + plan;
+        assertEquals(PlanStatus.OPTIMAL, plan.status(), where);
+        assertTrue(plan.objective() <= best + 1e-9 && plan.objective() >= best - 1e-3, where + " vs " + best);
+      }
+    }
+    // two states, the L1 cost of an LQR tail (non-diagonal rows): both searches and CBC find the same optimum
+    FoldedReluNetwork net = TestNetworks.massSpringDamper(0.1, 6, 0.05, 5);
+    double[][] tail = TerminalCost.lqrTail(net, new double[2], new double[1], new double[] {2, 1},
+        new double[] {0.05}, 0.1, 200);
+    MpcProblem p = MpcProblem.builder(net, 4).stateReference(0.3, 0).stateWeights(2, 1).terminalMatrix(tail)
+        .inputWeights(0.05).inputBounds(new double[] {-10}, new double[] {10}).inputRateLimit(7)
+        .stateBounds(new double[] {-0.2, -1}, new double[] {0.4, 1}, 5).build();
+    PlanRequest r = new PlanRequest(new double[] {-0.1, 0.2}, p.constantWindow(new double[] {0.3, 0}),
+        new double[] {1}, null);
+    MipPlanner ojalgo = planner(p, MipPlanner.Search.OJALGO);
+    Plan a = ojalgo.plan(r);
+    Plan b = planner(p, MipPlanner.Search.RELU_PHASES).plan(r);
+    assertEquals(PlanStatus.OPTIMAL, a.status(), a.toString());
+    assertEquals(PlanStatus.OPTIMAL, b.status(), b.toString());
+    assertEquals(a.objective(), b.objective(), 1e-6 * Math.max(1, a.objective()));
+    assertEquals(p.evaluate(r.state(), r.reference(), r.previousInput(), a.inputs(), null), a.objective(), 1e-9);
+    assumeTrue(CbcRunnerTest.CBC.available(), "cbc is not installed (Debian package coinor-cbc)");
+    CbcRunner.Result cbc = CbcRunnerTest.CBC.solve(ojalgo.lastInstance());
+    assertEquals(CbcRunner.Status.OPTIMAL, cbc.status(), cbc.statusLine());
+    assertEquals(a.objective(), cbc.objective(), 1e-6 * Math.max(1, a.objective()));
   }
 
   @Test

@@ -46,6 +46,47 @@ class MpcProblemTest {
   }
 
   @Test
+  void aTerminalMatrixIsTheNormOfItsRowsAndTheDiagonalIsItsSpecialCase() {
+    double[] x0 = {0, 0};
+    double[][] u = {{1}, {-0.5}};
+    double[] uPrev = {0.2};
+    for (MpcProblem.Norm norm : MpcProblem.Norm.values()) {
+      MpcProblem diagonal = problem(norm);
+      MpcProblem rows = MpcProblem.builder(diagonal.model(), 2).norm(norm).stateReference(1, 0).stateWeights(2, 1)
+          .terminalMatrix(norm == MpcProblem.Norm.QUADRATIC ? new double[][] {{Math.sqrt(10), 0}, {0, Math.sqrt(3)}}
+              : new double[][] {{10, 0}, {0, 3}}).inputWeights(0.5).inputRateWeights(0.25)
+          .inputBounds(new double[] {-1}, new double[] {1}).inputRateLimit(1.5)
+          .stateBounds(new double[] {-5, -0.1}, new double[] {5, 0.1}, 100).build();
+      double[][] ref = diagonal.constantWindow(new double[] {1, 0});
+      assertEquals(diagonal.evaluate(x0, ref, uPrev, u, null), rows.evaluate(x0, ref, uPrev, u, null), 1e-12,
+          norm.name());
+      assertTrue(rows.hasTerminalMatrix());
+      assertFalse(diagonal.hasTerminalMatrix());
+      assertEquals(2, diagonal.terminalMatrix().length);
+      assertEquals(norm == MpcProblem.Norm.QUADRATIC ? Math.sqrt(10) : 10, diagonal.terminalMatrix()[0][0]);
+      // a full row: x2 = (0.25, 0.25), e = (−0.75, 0.25); p = (1, 2): p·e = −0.25, q = (0, −4): −1
+      MpcProblem full = MpcProblem.builder(diagonal.model(), 2).norm(norm).stateReference(1, 0)
+          .terminalMatrix(new double[][] {{1, 2}, {0, -4}}).build();
+      double expected = switch (norm) {
+        case L1 -> 0.25 + 1;
+        case LINF -> 1;
+        case QUADRATIC -> 0.0625 + 1;
+      };
+      assertEquals(expected, full.terminalCost(new double[] {0.25, 0.25}, new double[] {1, 0}), 1e-12, norm.name());
+    }
+    DoubleIntegrator m = new DoubleIntegrator(0.1);
+    MpcException e = assertThrows(MpcException.class, () -> MpcProblem.builder(m, 3).terminalMatrix(new double[0][]));
+    assertEquals("the terminal matrix needs at least one row", e.getMessage());
+    e = assertThrows(MpcException.class, () -> MpcProblem.builder(m, 3).terminalMatrix(new double[][] {{1, 0}, {1}}));
+    assertEquals("row 1 of the terminal matrix has 1 values but the model has states [p, v]", e.getMessage());
+    e = assertThrows(MpcException.class, () -> MpcProblem.builder(m, 3).terminalMatrix(new double[][] {{1, Double.NaN}}));
+    assertEquals("row 0 of the terminal matrix is not finite: [1.0, NaN]", e.getMessage());
+    // terminal weights set afterwards replace the matrix
+    assertFalse(MpcProblem.builder(m, 3).terminalMatrix(new double[][] {{1, 0}}).terminalWeights(1, 1).build()
+        .hasTerminalMatrix());
+  }
+
+  @Test
   void theStageCostIsTheProblemsOwnOnATrueState() {
     MpcProblem p = problem(MpcProblem.Norm.L1);
     // x = (0.25, 0.25) against r = (1, 0): Q error 2 * 0.75 + 1 * 0.25; u = -0.5: R 0.5 * 0.5; |v| over 0.1 by 0.15

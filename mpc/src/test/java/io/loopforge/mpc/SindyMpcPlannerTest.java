@@ -235,6 +235,11 @@ class SindyMpcPlannerTest {
     assertEquals("sindy-mpc: the tolerance must be in (0, 1), got NaN", e.getMessage());
     e = assertThrows(MpcException.class, () -> SindyMpcPlanner.builder(p).timeLimit(Duration.ZERO));
     assertEquals("sindy-mpc: the time limit must be positive, got PT0S", e.getMessage());
+    MpcProblem rows = MpcProblem.builder(m, 3).inputBounds(new double[] {-1}, new double[] {1})
+        .terminalMatrix(new double[][] {{1, 1}}).build();
+    e = assertThrows(MpcException.class, () -> SindyMpcPlanner.builder(rows).build());
+    assertEquals("SINDy-MPC takes diagonal terminal weights (Q_T), not a terminal matrix; the matrix is for the mip,"
+        + " sampling and gradient planners", e.getMessage());
   }
 
   @Test

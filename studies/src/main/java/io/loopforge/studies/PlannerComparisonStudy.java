@@ -18,6 +18,7 @@ import io.loopforge.mpc.Planner;
 import io.loopforge.mpc.PlanStatus;
 import io.loopforge.mpc.PlannerKind;
 import io.loopforge.mpc.RecedingHorizonController;
+import io.loopforge.mpc.TerminalCost;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,13 +66,16 @@ public final class PlannerComparisonStudy {
    * @param horizon planning horizon, steps
    * @param mipTimeLimit time limit of one MIP plan
    * @param seed seed of the initial states and the sampling planners
+   * @param terminalFactor Q_T = terminalFactor · Q when the terminal cost is diagonal
+   * @param lqrTail whether the terminal cost is the L1 cost of the LQR tail ({@link TerminalCost#lqrTail}) on each
+   *     model instead of Q_T
    */
   public record Options(Path models, String plant, int[] budgets, int episodes, int steps, int horizon,
-      Duration mipTimeLimit, long seed, double terminalFactor) {
-    /** Q_T = Q. */
+      Duration mipTimeLimit, long seed, double terminalFactor, boolean lqrTail) {
+    /** The LQR tail as terminal cost. */
     public Options(Path models, String plant, int[] budgets, int episodes, int steps, int horizon,
         Duration mipTimeLimit, long seed) {
-      this(models, plant, budgets, episodes, steps, horizon, mipTimeLimit, seed, 1);
+      this(models, plant, budgets, episodes, steps, horizon, mipTimeLimit, seed, 1, true);
     }
 
     public static Options standard(Path models) {
@@ -89,7 +93,8 @@ public final class PlannerComparisonStudy {
       if (steps < 1) {
         throw new IllegalArgumentException("the horizon must be at least 1 step, got " + steps);
       }
-      return new Options(models, plant, budgets, episodes, this.steps, steps, mipTimeLimit, seed, terminalFactor);
+      return new Options(models, plant, budgets, episodes, this.steps, steps, mipTimeLimit, seed, terminalFactor,
+          lqrTail);
     }
 
     /** These options at other ReLU budgets (a model {@code <plant>-gated-<budget>.json} each). */
@@ -97,15 +102,21 @@ public final class PlannerComparisonStudy {
       if (relus.length == 0) {
         throw new IllegalArgumentException("at least one ReLU budget is needed");
       }
-      return new Options(models, plant, relus.clone(), episodes, steps, horizon, mipTimeLimit, seed, terminalFactor);
+      return new Options(models, plant, relus.clone(), episodes, steps, horizon, mipTimeLimit, seed, terminalFactor,
+          lqrTail);
     }
 
-    /** These options with the terminal state weights Q_T = {@code factor} · Q. */
+    /** These options with the diagonal terminal weights Q_T = {@code factor} · Q (no LQR tail). */
     public Options withTerminalFactor(double factor) {
       if (!(factor >= 0) || Double.isInfinite(factor)) {
         throw new IllegalArgumentException("the terminal factor must be finite and non-negative, got " + factor);
       }
-      return new Options(models, plant, budgets, episodes, steps, horizon, mipTimeLimit, seed, factor);
+      return new Options(models, plant, budgets, episodes, steps, horizon, mipTimeLimit, seed, factor, false);
+    }
+
+    /** These options with the LQR tail as terminal cost. */
+    public Options withLqrTail() {
+      return new Options(models, plant, budgets, episodes, steps, horizon, mipTimeLimit, seed, 1, true);
     }
   }
 
@@ -201,14 +212,25 @@ public final class PlannerComparisonStudy {
     return s;
   }
 
-  /** The problem every controller solves: L1 costs, the plant's input box, its region as a soft state box. */
+  /**
+   * The problem every controller solves: L1 costs, the plant's input box, its region as a soft state box, and as
+   * terminal cost the LQR tail on the model (or Q_T = factor · Q).
+   */
   static MpcProblem problem(Options o, Plant plant, DynamicsModel model) {
-    return MpcProblem.builder(model, o.horizon()).norm(MpcProblem.Norm.L1)
+    double[] q = {1, 1, 0.1, 0.1};
+    double[] r = {0.01};
+    double f = o.terminalFactor();
+    MpcProblem.Builder b = MpcProblem.builder(model, o.horizon()).norm(MpcProblem.Norm.L1)
         .stateReference(plant.defaultTask().referenceState())
-        .stateWeights(1, 1, 0.1, 0.1).inputWeights(0.01)
-        .terminalWeights(o.terminalFactor(), o.terminalFactor(), 0.1 * o.terminalFactor(), 0.1 * o.terminalFactor())
+        .stateWeights(q).inputWeights(r).terminalWeights(f * q[0], f * q[1], f * q[2], f * q[3])
         .inputBounds(plant.inputLower(), plant.inputUpper())
-        .stateBounds(plant.stateLower(), plant.stateUpper(), 100).build();
+        .stateBounds(plant.stateLower(), plant.stateUpper(), 100);
+    if (o.lqrTail()) {
+      double[] uRef = plant.defaultTask().hasReferenceInput() ? plant.defaultTask().referenceInput()
+          : new double[plant.inputDim()];
+      b.terminalMatrix(TerminalCost.lqrTail(model, plant.defaultTask().referenceState(), uRef, q, r));
+    }
+    return b.build();
   }
 
   private static Row row(Options o, Plant plant, Network network, String label, PlannerKind kind,
@@ -250,15 +272,40 @@ public final class PlannerComparisonStudy {
     return row;
   }
 
+  /** Per episode: each controller's cost and the MIP's over the best other's (a collapsible table). */
+  private static String episodes(Budget b) {
+    StringBuilder s = new StringBuilder("<details><summary>Cost per episode</summary>\n\n| episode |");
+    StringBuilder rule = new StringBuilder("|---|");
+    for (Row row : b.rows()) {
+      s.append(' ').append(row.planner()).append(row.model().equals("dense") ? " (dense)" : "").append(" |");
+      rule.append("---|");
+    }
+    s.append(" MIP / best other |\n").append(rule).append("---|\n");
+    for (int e = 0; e < b.episodes(); e++) {
+      s.append("| ").append(e + 1).append(" |");
+      double best = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < b.rows().size(); i++) {
+        double c = b.rows().get(i).costs()[e];
+        s.append(String.format(Locale.ROOT, " %.4g |", c));
+        if (i > 0) {
+          best = Math.min(best, c);
+        }
+      }
+      s.append(String.format(Locale.ROOT, " %.3f |%n", b.rows().get(0).costs()[e] / best));
+    }
+    return s.append("\n</details>\n\n").toString();
+  }
+
   /** The report as Markdown. */
   public static String markdown(Report r) {
     Options o = r.options();
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "#### Closed loop on %s: sparse + planners against dense + MPPI%n%n", o.plant()));
     s.append(String.format(Locale.ROOT, "%d episodes of %d steps from seeded starts, H = %d, L1 costs (Q = diag(1, 1,"
-        + " 0.1, 0.1), Q_T = %s Q, R = 0.01, the operating region soft at 100 per unit), MIP time limit %d ms per plan;"
+        + " 0.1, 0.1), %s, R = 0.01, the operating region soft at 100 per unit), MIP time limit %d ms per plan;"
         + " episode cost = the problem's stage cost on the true states, summed. Models from %s.%n%n", o.episodes(),
-        o.steps(), o.horizon(), o.terminalFactor(), o.mipTimeLimit().toMillis(), o.models()));
+        o.steps(), o.horizon(), o.lqrTail() ? "terminal cost the L1 cost of the LQR tail on each model"
+            : "Q_T = " + o.terminalFactor() + " Q", o.mipTimeLimit().toMillis(), o.models()));
     for (Budget b : r.budgets()) {
       s.append(String.format(Locale.ROOT, "Sparse model with %d ReLUs:%n%n", b.relus()));
       s.append("| model | planner | ReLUs | 10-step MSE (test) | mean cost | median cost | solve median (ms) |"
@@ -274,6 +321,7 @@ public final class PlannerComparisonStudy {
       s.append(String.format(Locale.ROOT, "%nMIP no worse than the best other controller in %d of %d episodes"
           + " (%.0f %%): goal (≥ 80 %%) **%s**.%n%n", b.mipNoWorse(), b.episodes(), 100 * b.share(),
           b.met() ? "met" : "not met"));
+      s.append(episodes(b));
     }
     s.append(String.format(Locale.ROOT, "Total wall time %.0f s.%n", r.seconds()));
     return s.toString();

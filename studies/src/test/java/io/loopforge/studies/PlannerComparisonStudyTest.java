@@ -65,6 +65,11 @@ class PlannerComparisonStudyTest {
     String md = PlannerComparisonStudy.markdown(r);
     assertTrue(md.contains(" | 12 / 12 | 0 |\n"), md);
     assertTrue(md.contains("MIP no worse than the best other controller in " + noWorse + " of 2 episodes"), md);
+    assertTrue(md.contains("terminal cost the L1 cost of the LQR tail on each model"), md);
+    double[] c = b.rows().stream().mapToDouble(row -> row.costs()[1]).toArray();
+    double bestOther = java.util.Arrays.stream(c, 1, c.length).min().orElseThrow();
+    assertTrue(md.contains(String.format(java.util.Locale.ROOT, "| 2 | %.4g | %.4g |", c[0], c[1])), md);
+    assertTrue(md.contains(String.format(java.util.Locale.ROOT, " %.3f |%n", c[0] / bestOther)), md);
   }
 
   @Test

@@ -102,6 +102,7 @@ public final class SolveJob {
       MpcProblem pr = p.problem();
       String head = p.name() + "|" + pr + "|" + Arrays.toString(pr.stateReference()) + Arrays.toString(pr.inputReference())
           + Arrays.toString(pr.stateWeights()) + Arrays.toString(pr.terminalWeights())
+          + (pr.hasTerminalMatrix() ? Arrays.deepToString(pr.terminalMatrix()) : "")
           + Arrays.toString(pr.inputWeights()) + Arrays.toString(pr.inputRateWeights())
           + Arrays.toString(pr.inputRateLimit()) + Arrays.toString(pr.stateLower()) + Arrays.toString(pr.stateUpper())
           + pr.statePenalty() + "|" + description;
