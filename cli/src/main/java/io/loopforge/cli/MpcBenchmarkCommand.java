@@ -69,6 +69,11 @@ final class MpcBenchmarkCommand implements Callable<Integer> {
           + " L1 cost of an LQR tail on each model.")
   Double terminalFactor;
 
+  @Option(names = "--mip-time-limit", paramLabel = "MS",
+      description = "Compare study: time limit of one MIP plan, ms (default: 20000, so that the plans on 4 and 8 ReLUs"
+          + " are proven optimal; the 16-ReLU programs at H = 5 need more than that).")
+  Long mipTimeLimitMs;
+
   @Option(names = "--only", split = ",", paramLabel = "PART",
       description = "Studies to run: mip, compare, sindy, device (default: all; compare only with --models).")
   List<String> only;
@@ -86,6 +91,17 @@ final class MpcBenchmarkCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--only: unknown part '" + p + "'; parts: mip, compare, sindy,"
             + " device");
       }
+    }
+    // the compare study's settings, checked before any study runs
+    if (horizon != null && horizon < 1) {
+      throw new ParameterException(spec.commandLine(), "--horizon must be at least 1, got " + horizon);
+    }
+    if (mipTimeLimitMs != null && mipTimeLimitMs < 1) {
+      throw new ParameterException(spec.commandLine(), "--mip-time-limit must be at least 1 ms, got " + mipTimeLimitMs);
+    }
+    if (terminalFactor != null && (!(terminalFactor >= 0) || terminalFactor.isInfinite())) {
+      throw new ParameterException(spec.commandLine(), "--terminal-factor must be a finite number >= 0, got "
+          + terminalFactor);
     }
     if (parts.contains("compare") && models == null) {
       throw new ParameterException(spec.commandLine(), "the compare study needs --models DIR (networks written by"
@@ -111,16 +127,12 @@ final class MpcBenchmarkCommand implements Callable<Integer> {
         co = co.withBudgets(budgets);
       }
       if (horizon != null) {
-        if (horizon < 1) {
-          throw new ParameterException(spec.commandLine(), "--horizon must be at least 1, got " + horizon);
-        }
         co = co.withHorizon(horizon);
       }
+      if (mipTimeLimitMs != null) {
+        co = co.withMipTimeLimit(java.time.Duration.ofMillis(mipTimeLimitMs));
+      }
       if (terminalFactor != null) {
-        if (!(terminalFactor >= 0) || terminalFactor.isInfinite()) {
-          throw new ParameterException(spec.commandLine(), "--terminal-factor must be a finite number >= 0, got "
-              + terminalFactor);
-        }
         co = co.withTerminalFactor(terminalFactor);
       }
       // before any work: the study reads these only after the dense model's closed loops

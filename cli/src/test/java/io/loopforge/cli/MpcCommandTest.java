@@ -167,6 +167,14 @@ class MpcCommandTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("mpc needs --model MODEL.json, --plant NAME and --out FILE.json"), r.err());
 
+    // before any study runs: the mip study would take minutes
+    r = run("mpc", "benchmark", "--mip-time-limit", "0");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--mip-time-limit must be at least 1 ms, got 0"), r.err());
+    r = run("mpc", "benchmark", "--terminal-factor", "-1");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--terminal-factor must be a finite number >= 0, got -1.0"), r.err());
+
     Path empty = Files.createDirectories(dir.resolve("no-models"));
     r = run("mpc", "benchmark", "--only", "compare", "--models", empty.toString(), "--budgets", "3");
     assertEquals(2, r.code());

@@ -221,6 +221,26 @@ class MipPlannerTest {
   }
 
   @Test
+  void aPolishedFirstIncumbentIsNoWorseThanGradientShootingFromTheWarmStart() {
+    FoldedReluNetwork net = TestNetworks.random(List.of("p", "v"), U, new int[] {16, 16}, true, 1.0, 0.3, 9);
+    MpcProblem p = MpcProblem.builder(net, 6).stateReference(0.5, 0).inputWeights(0.01)
+        .inputBounds(new double[] {-1}, new double[] {1}).build();
+    double[] x0 = {0, 0};
+    double[][] ref = p.constantWindow(new double[] {0.5, 0});
+    double[][] warm = {{0.5}, {0.5}, {0.5}, {0.5}, {0.5}, {0.5}};
+    PlanRequest r = new PlanRequest(x0, ref, new double[] {0}, warm);
+    // a time limit that ends the search at once: the plan is the first incumbent (or what the root improved)
+    Plan plain = MipPlanner.builder(p).tighten(false).timeLimit(Duration.ofMillis(1)).polish(false).build().plan(r);
+    Plan polished = MipPlanner.builder(p).tighten(false).timeLimit(Duration.ofMillis(1)).build().plan(r);
+    Plan gd = GradientPlanner.builder(p).build().plan(r);
+    assertTrue(plain.status().usable() && polished.status().usable(), plain + " / " + polished);
+    double warmCost = p.evaluate(x0, ref, new double[] {0}, warm, null);
+    assertTrue(gd.objective() < warmCost - 1e-6, "gradient shooting improves the warm start here: " + gd);
+    assertTrue(polished.objective() <= gd.objective() + 1e-9, polished + " against " + gd);
+    assertTrue(polished.objective() <= plain.objective() + 1e-9, polished + " against " + plain);
+  }
+
+  @Test
   void unreachableInputBoxIsInfeasibleWithTheReason() {
     FoldedReluNetwork net = TestNetworks.random(X, U, new int[] {3}, true, 1.0, 0.3, 1);
     MipPlanner mip = planner(scalarProblem(net, MpcProblem.Norm.L1));

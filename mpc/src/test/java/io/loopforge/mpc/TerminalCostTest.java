@@ -51,6 +51,11 @@ class TerminalCostTest {
     double[][] coarse = TerminalCost.lqrTail(m, new double[2], new double[1], Q, R);
     assertTrue(coarse.length < exact.length / 2, coarse.length + " rows against " + exact.length);
     assertEquals(0, coarse.length % 3, "a row per state and input and tail step");
+    // the rows are w · (A_K^k) and r · K A_K^k: the first step's are Q itself and R K
+    assertEquals(Q[0], exact[0][0], 1e-12);
+    assertEquals(0, exact[0][1], 0.0);
+    assertEquals(Q[1], exact[1][1], 1e-12);
+    assertEquals(R[0] * k[1], exact[2][1], 1e-12);
     SplittableRandom rng = new SplittableRandom(7);
     for (int c = 0; c < 20; c++) {
       double[] e = {2 * rng.nextDouble() - 1, 2 * rng.nextDouble() - 1};

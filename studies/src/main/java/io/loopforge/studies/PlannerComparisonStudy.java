@@ -114,6 +114,14 @@ public final class PlannerComparisonStudy {
       return new Options(models, plant, budgets, episodes, steps, horizon, mipTimeLimit, seed, factor, false);
     }
 
+    /** These options with another time limit per MIP plan. */
+    public Options withMipTimeLimit(Duration limit) {
+      if (limit.isNegative() || limit.isZero()) {
+        throw new IllegalArgumentException("the MIP time limit must be positive, got " + limit);
+      }
+      return new Options(models, plant, budgets, episodes, steps, horizon, limit, seed, terminalFactor, lqrTail);
+    }
+
     /** These options with the LQR tail as terminal cost. */
     public Options withLqrTail() {
       return new Options(models, plant, budgets, episodes, steps, horizon, mipTimeLimit, seed, 1, true);
