@@ -14,8 +14,9 @@ import org.ojalgo.optimisation.Variable;
  * <pre>
  *   variables  x_0 (fixed to the measured state), u_t ∈ input box ∩ rate box (t = 0 … H−1),
  *              x_t ∈ sound state box (t = 1 … H), the network encoding of each step ({@link ReluMilp}),
- *              cost auxiliaries (L1: one per weighted term, e ≥ ±w·(y − c); L∞: one per time step and
- *              cost group, m ≥ ±w_i·(y_i − c_i)), soft-box slacks σ ≥ x − x̄, σ ≥ x̲ − x (σ ≥ 0)
+ *              cost auxiliaries (L1: one per weighted term, e ≥ ±w·(y − c), and per row of a terminal
+ *              matrix, e ≥ ±p·(x_H − r_H); L∞: one per time step and cost group, m ≥ ±w_i·(y_i − c_i)),
+ *              soft-box slacks σ ≥ x − x̄, σ ≥ x̲ − x (σ ≥ 0)
  *   x_{t+1} = [x_t +] W_out v_t + b_out       (v_t: the units of step t over [x_t; u_t])
  *   −Δ ≤ u_t − u_{t−1} ≤ Δ                    (t ≥ 1; step 0's rate limit is in u_0's box)
  *   minimise Σ auxiliaries + ρ Σ slacks       (= J of {@link MpcProblem} at an optimum)
