@@ -21,12 +21,14 @@ import org.ojalgo.optimisation.Optimisation;
  *   <li>sound bounds ({@link BoundTightener}): interval propagation from the measured state and the input
  *       boxes, then LP-based tightening within a time budget; the binaries before and after are in {@link
  *       SolveStats#binariesBefore()} and {@link SolveStats#binariesAfter()};
- *   <li>the program ({@link ReluMilp} per step; L1 costs with one auxiliary per weighted term, L∞ with one
- *       per step and cost group, soft state box with slacks, input box as variable bounds, rate limits);
+ *   <li>the program ({@link ReluMilp} per step; L1 costs with one auxiliary per weighted term or terminal-matrix
+ *       row, L∞ with one per step and cost group, soft state box with slacks, input box as variable bounds,
+ *       rate limits);
  *   <li>the warm start: the request's input sequence (the previous plan shifted), when admissible, else
- *       the safe input held over the horizon (always admissible when any sequence is), given to ojAlgo as
- *       its first incumbent (see {@link MilpSolver}); so a time limit ends with a plan, unless the warm
- *       start is turned off;
+ *       the safe input held over the horizon (always admissible when any sequence is), polished by gradient
+ *       shooting from it when that lowers J ({@link Builder#polish}), given to the search as its first
+ *       incumbent (see {@link MilpSolver}); so a time limit ends with a plan, unless the warm start is turned
+ *       off;
  *   <li>ojAlgo's branch-and-bound ({@link MilpSolver}: the settings of the project's ojAlgo note, a time
  *       limit per call);
  *   <li>validation in double: the inputs must lie in the box and rate limits (values within the tolerance
@@ -273,7 +275,6 @@ public final class MipPlanner implements Planner {
     return new SolveStats(System.nanoTime() - start, tr.binariesInterval(), tr.binariesTightened(), 0, 0);
   }
 
-  /** The safe input from {@code uPrev}, then held (each step clipped to the rate limit from the last). */
   /**
    * The first incumbent improved by projected gradient steps from it, when that lowers J and stays admissible (else
    * the first incumbent as given).
@@ -289,6 +290,7 @@ public final class MipPlanner implements Planner {
     return after < before ? p.inputs() : first;
   }
 
+  /** The safe input from {@code uPrev}, then held (each step clipped to the rate limit from the last). */
   private double[][] held(double[] uPrev) {
     double[][] held = new double[problem.horizon()][];
     double[] prev = uPrev;
