@@ -289,9 +289,7 @@ final class MpcCommand implements Callable<Integer> {
       b.terminalWeights(length("--terminal", terminal, nx));
     }
     if (lqrTail) {
-      MpcProblem plain = b.build();
-      b.terminalMatrix(TerminalCost.lqrTail(m, plain.stateReference(), plain.inputReference(), plain.stateWeights(),
-          plain.inputWeights()));
+      b.terminalMatrix(TerminalCost.lqrTail(b.build()));
     }
     if (rRate != null) {
       b.inputRateWeights(length("--r-rate", rRate, nu));

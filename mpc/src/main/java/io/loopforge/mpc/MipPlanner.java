@@ -81,6 +81,9 @@ public final class MipPlanner implements Planner {
     DUAL_SIMPLEX
   }
 
+  /** The tightening budget of a deterministic planner: all its LPs. */
+  private static final Duration UNLIMITED = Duration.ofDays(1);
+
   private final MpcProblem problem;
   private final FoldedReluNetwork network;
   private final NodeLp nodeLp;
@@ -98,8 +101,10 @@ public final class MipPlanner implements Planner {
   private MipPlanner(Builder b) {
     this.problem = b.problem;
     this.network = b.network;
-    this.tightener = BoundTightener.builder().tighten(b.tighten).budget(b.tighteningBudget).padding(b.padding)
-        .build();
+    // deterministic: every tightening LP, whatever the machine's speed (a budget cut short on a cold JVM changed
+    // the big-M constants and so the optimum's last digits)
+    this.tightener = BoundTightener.builder().tighten(b.tighten)
+        .budget(b.deterministic ? UNLIMITED : b.tighteningBudget).padding(b.padding).build();
     this.solver = MilpSolver.builder().timeLimit(b.timeLimit).deterministic(b.deterministic).build();
     this.warmStart = b.warmStart;
     this.tolerance = b.tolerance;
@@ -465,7 +470,11 @@ public final class MipPlanner implements Planner {
       return this;
     }
 
-    /** Nodes in creation order: the same search every run, for tests (default false: best-first). */
+    /**
+     * Nodes in creation order and bound tightening without its time budget (every LP solved): the same plan on
+     * every run and machine, up to the B&B time limit (default false: best-first, the budget). Distillation's
+     * solves, which other JVMs must repeat bit for bit, and the tests use it.
+     */
     public Builder deterministic(boolean on) {
       this.deterministic = on;
       return this;

@@ -129,6 +129,22 @@ public final class TerminalCost {
         + " steps; raise the weights of the slow states or the tolerance");
   }
 
+  /**
+   * The L1 cost of the LQR tail for {@code problem}: its model, default set-point, input reference and weights
+   * Q and R ({@link #DEFAULT_TOLERANCE}, {@link #DEFAULT_MAX_STEPS}); set it with {@code
+   * builder.terminalMatrix(TerminalCost.lqrTail(builder.build()))}.
+   *
+   * @throws MpcException when the problem's norm is not L1, or as {@link #lqrTail(DynamicsModel, double[],
+   *     double[], double[], double[], double, int)}
+   */
+  public static double[][] lqrTail(MpcProblem problem) {
+    if (problem.norm() != MpcProblem.Norm.L1) {
+      throw new MpcException("the LQR tail is an L1 cost, but the problem's norm is " + problem.norm());
+    }
+    return lqrTail(problem.model(), problem.stateReference(), problem.inputReference(), problem.stateWeights(),
+        problem.inputWeights());
+  }
+
   /** The L1 cost of the LQR tail with {@link #DEFAULT_TOLERANCE} and {@link #DEFAULT_MAX_STEPS}. */
   public static double[][] lqrTail(DynamicsModel model, double[] xRef, double[] uRef, double[] q, double[] r) {
     return lqrTail(model, xRef, uRef, q, r, DEFAULT_TOLERANCE, DEFAULT_MAX_STEPS);

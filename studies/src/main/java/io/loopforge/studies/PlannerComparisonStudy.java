@@ -233,10 +233,11 @@ public final class PlannerComparisonStudy {
         .stateWeights(q).inputWeights(r).terminalWeights(f * q[0], f * q[1], f * q[2], f * q[3])
         .inputBounds(plant.inputLower(), plant.inputUpper())
         .stateBounds(plant.stateLower(), plant.stateUpper(), 100);
+    if (plant.defaultTask().hasReferenceInput()) {
+      b.inputReference(plant.defaultTask().referenceInput());
+    }
     if (o.lqrTail()) {
-      double[] uRef = plant.defaultTask().hasReferenceInput() ? plant.defaultTask().referenceInput()
-          : new double[plant.inputDim()];
-      b.terminalMatrix(TerminalCost.lqrTail(model, plant.defaultTask().referenceState(), uRef, q, r));
+      b.terminalMatrix(TerminalCost.lqrTail(b.build()));
     }
     return b.build();
   }

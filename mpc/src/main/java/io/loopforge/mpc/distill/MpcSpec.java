@@ -11,6 +11,7 @@ import io.loopforge.mpc.MipPlanner;
 import io.loopforge.mpc.MpcException;
 import io.loopforge.mpc.MpcProblem;
 import io.loopforge.mpc.Planner;
+import io.loopforge.mpc.TerminalCost;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +31,9 @@ import java.util.function.Supplier;
  * MipPlanner} there, without the spec or model file on that machine.
  *
  * <p>The spec is JSON: {@code {"model": "net.json" (relative to the spec), "horizon": 8, "norm": "l1"|"linf",
- * "q": [...], "terminal": [...], "r": [...], "r_rate": [...], "rate_limit": [...], "x_ref": [...],
- * "state_penalty": 100, "time_limit_ms": 2000}}; only {@code model} is required. Defaults: horizon 10, l1,
+ * "q": [...], "terminal": [...] | "lqr-tail", "r": [...], "r_rate": [...], "rate_limit": [...], "x_ref": [...],
+ * "state_penalty": 100, "time_limit_ms": 2000}}; only {@code model} is required. {@code "terminal": "lqr-tail"}
+ * makes the terminal cost the L1 cost of an LQR tail ({@link TerminalCost#lqrTail(MpcProblem)}; norm l1). Defaults: horizon 10, l1,
  * q = 1, r = 0.01, the plant's task reference, state penalty 100, no time limit. Input bounds, state bounds
  * and the input reference come from the plant. Weights are per unit of the plant's state and input units.
  */
@@ -53,6 +55,8 @@ public final class MpcSpec implements Serializable {
   private final double[] q;
   private final double[] r;
   private final double[] terminal;
+  /** Whether the terminal cost is the LQR tail (then {@link #terminal} is null). */
+  private final boolean lqrTail;
   private final double[] rRate;
   private final double[] rateLimit;
   private final double[] xRef;
@@ -76,6 +80,7 @@ public final class MpcSpec implements Serializable {
     this.q = p.q;
     this.r = p.r;
     this.terminal = p.terminal;
+    this.lqrTail = p.lqrTail;
     this.rRate = p.rRate;
     this.rateLimit = p.rateLimit;
     this.xRef = p.xRef;
@@ -209,6 +214,9 @@ public final class MpcSpec implements Serializable {
       if (rateLimit != null) {
         b.inputRateLimit(rateLimit);
       }
+      if (lqrTail) {
+        b.terminalMatrix(TerminalCost.lqrTail(b.build()));
+      }
       MpcProblem problem = b.build();
       MipPlanner.builder(problem); // the MIP's own checks, before any solve
       return new Built(mf, p, problem);
@@ -238,6 +246,7 @@ public final class MpcSpec implements Serializable {
     double[] q;
     double[] r;
     double[] terminal;
+    boolean lqrTail;
     double[] rRate;
     double[] rateLimit;
     double[] xRef;
@@ -283,7 +292,18 @@ public final class MpcSpec implements Serializable {
       q = vector("q", nx);
       r = vector("r", nu);
       statePenalty = root.path("state_penalty").asDouble(100);
-      terminal = vector("terminal", nx);
+      if (root.path("terminal").isTextual()) {
+        if (!root.get("terminal").asText().equals("lqr-tail")) {
+          throw new MpcException(source + ": key 'terminal' must be an array of " + nx + " weights or \"lqr-tail\", got "
+              + root.get("terminal"));
+        }
+        if (norm != MpcProblem.Norm.L1) {
+          throw new MpcException(source + ": \"terminal\": \"lqr-tail\" is an L1 cost; it needs \"norm\": \"l1\"");
+        }
+        lqrTail = true;
+      } else {
+        terminal = vector("terminal", nx);
+      }
       rRate = vector("r_rate", nu);
       rateLimit = vector("rate_limit", nu);
       timeLimitMillis = root.has("time_limit_ms") ? (long) integer("time_limit_ms", 0) : null;

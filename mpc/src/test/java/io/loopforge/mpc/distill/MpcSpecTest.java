@@ -1,5 +1,6 @@
 package io.loopforge.mpc.distill;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,8 @@ import io.loopforge.modeling.plant.CartPoleWallsNetwork;
 import io.loopforge.modeling.registry.Model;
 import io.loopforge.modeling.registry.ModelFiles;
 import io.loopforge.mpc.MpcException;
+import io.loopforge.mpc.MpcProblem;
+import io.loopforge.mpc.TerminalCost;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -51,6 +54,35 @@ class MpcSpecTest {
     assertTrue(expected.sameSolution(SolveJob.solve(copy.planner(), task)));
     assertEquals(spec.description(), copy.description());
     assertEquals(spec.modelFile().sha256(), copy.modelFile().sha256());
+  }
+
+  @Test
+  void anLqrTailTerminalIsTheTailOfTheSpecsOwnProblemAlsoAfterSerialization() throws Exception {
+    MpcSpec spec = MpcSpec.read(spec("{\"model\": \"walls.json\", \"horizon\": 3, \"q\": [1, 1, 0.1, 0.1],"
+        + " \"r\": [0.01], \"terminal\": \"lqr-tail\"}"), "cartpole-walls");
+    assertTrue(spec.problem().hasTerminalMatrix());
+    MpcProblem plain = DistillFixtures.problem(3);
+    double[][] expected = TerminalCost.lqrTail(plain);
+    assertEquals(expected.length, spec.problem().terminalMatrix().length);
+    for (int k = 0; k < expected.length; k++) {
+      assertArrayEquals(expected[k], spec.problem().terminalMatrix()[k], 0.0, "row " + k);
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(spec);
+    }
+    MpcSpec copy;
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      copy = (MpcSpec) in.readObject();
+    }
+    assertArrayEquals(spec.problem().terminalMatrix()[0], copy.problem().terminalMatrix()[0], 0.0);
+
+    Path word = spec("{\"model\": \"walls.json\", \"terminal\": \"lqr\"}");
+    MpcException e = assertThrows(MpcException.class, () -> MpcSpec.read(word, "cartpole-walls"));
+    assertEquals(word + ": key 'terminal' must be an array of 4 weights or \"lqr-tail\", got \"lqr\"", e.getMessage());
+    Path linf = spec("{\"model\": \"walls.json\", \"norm\": \"linf\", \"terminal\": \"lqr-tail\"}");
+    e = assertThrows(MpcException.class, () -> MpcSpec.read(linf, "cartpole-walls"));
+    assertEquals(linf + ": \"terminal\": \"lqr-tail\" is an L1 cost; it needs \"norm\": \"l1\"", e.getMessage());
   }
 
   @Test
