@@ -47,8 +47,9 @@ import picocli.CommandLine.Spec;
       "The solves go to OUT/solves/<batch>/chunk-NNNNN.csv as they finish: a rerun with the same options",
       "after a crash or Ctrl-C solves only the chunks that are missing.",
       "MPC-SPEC is JSON: {\"model\": \"net.json\" (relative to the spec), \"horizon\": 8, \"norm\": \"l1\"|\"linf\",",
-      "\"q\": [...], \"terminal\": [...], \"r\": [...], \"r_rate\": [...], \"rate_limit\": [...], \"x_ref\": [...],",
-      "\"state_penalty\": 100, \"time_limit_ms\": 2000}; only \"model\" is required (defaults as 'mpc').",
+      "\"q\": [...], \"terminal\": [...] or \"lqr-tail\", \"r\": [...], \"r_rate\": [...], \"rate_limit\": [...],",
+      "\"x_ref\": [...], \"state_penalty\": 100, \"time_limit_ms\": 2000}; only \"model\" is required (defaults as",
+      "'mpc'; \"lqr-tail\" as 'mpc --lqr-tail').",
       ""
     },
     footerHeading = "%nExample:%n",
