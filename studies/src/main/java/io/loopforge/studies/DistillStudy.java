@@ -33,7 +33,7 @@ import java.util.Locale;
 
 /**
  * The distillation figures of BENCHMARKS.md: the cartpole-walls MPC of the planner comparison ({@link
- * PlannerComparisonStudy#problem}: L1, Q = (1, 1, 0.1, 0.1), R = 0.01, region soft at 100; H = 8 and 2 s per
+ * PlannerComparisonStudy#problem}: L1, Q = (1, 1, 0.1, 0.1), Q_T = Q, R = 0.01, region soft at 100; H = 8 and 2 s per
  * plan unless {@code -Dloopforge.distill.horizon} and {@code -Dloopforge.distill.limit-ms} say otherwise) on the
  * plant's exact ReLU form ({@link CartPoleWallsNetwork}, dt 0.05 s, 5 substeps), solved by the MIP planner
  * on sampled and DAgger states (each round visits the closed loops of both policies fitted so far, the
@@ -73,7 +73,8 @@ public final class DistillStudy {
     PlannerComparisonStudy.Options std = PlannerComparisonStudy.Options.standard(out);
     PlannerComparisonStudy.Options o = new PlannerComparisonStudy.Options(out, std.plant(), std.budgets(),
         std.episodes(), std.steps(), Integer.getInteger("loopforge.distill.horizon", 8),
-        java.time.Duration.ofMillis(Long.getLong("loopforge.distill.limit-ms", 2000)), std.seed());
+        java.time.Duration.ofMillis(Long.getLong("loopforge.distill.limit-ms", 2000)), std.seed())
+        .withTerminalFactor(1); // the published table's MPC: Q_T = Q, not the comparison's newer LQR tail
     CartPoleWalls plant = CartPoleWalls.withDefaults();
     DynamicsModel model = CartPoleWallsNetwork.semiImplicitEuler(plant, 0.05, 5);
     MpcProblem problem = PlannerComparisonStudy.problem(o, plant, model);
