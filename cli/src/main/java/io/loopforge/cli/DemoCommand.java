@@ -592,7 +592,8 @@ final class DemoCommand implements Callable<Integer> {
         + " %s, against the simulated plant. Every controller is scored by the same L1 cost: Σ ‖Q (x − x_ref)‖₁ +"
         + " ‖R (u − u_ref)‖₁ + 100 · (distance outside the operating region), Q = diag%s, R = %s, on the true"
         + " states (the planners' own cost also charges the state at the end of their horizon what the stage cost"
-        + " would add up to under an LQR from there, the L1 cost of the LQR tail on each model). The MIP-MPC (horizon %d, branch-and-bound on the ReLU phases with ojAlgo's LP, %d ms per plan at"
+        + " would add up to under an LQR from there, the L1 cost of the LQR tail on each model). The MIP-MPC"
+        + " (horizon %d, branch-and-bound on the ReLU phases with ojAlgo's LP, %d ms per plan at"
         + " most) and MPPI (horizon %d) minimise that cost on their networks; the LQR minimises a quadratic cost with"
         + " the same weights on the SINDy model's linearisation.", sizes.episodes(), sizes.steps(),
         sizes.steps() * DemoRecipe.DT, PlantsCommand.vector(recipe.startSpread()),

@@ -79,7 +79,8 @@ class MpcProblemTest {
     assertEquals("the terminal matrix needs at least one row", e.getMessage());
     e = assertThrows(MpcException.class, () -> MpcProblem.builder(m, 3).terminalMatrix(new double[][] {{1, 0}, {1}}));
     assertEquals("row 1 of the terminal matrix has 1 values but the model has states [p, v]", e.getMessage());
-    e = assertThrows(MpcException.class, () -> MpcProblem.builder(m, 3).terminalMatrix(new double[][] {{1, Double.NaN}}));
+    e = assertThrows(MpcException.class,
+        () -> MpcProblem.builder(m, 3).terminalMatrix(new double[][] {{1, Double.NaN}}));
     assertEquals("row 0 of the terminal matrix is not finite: [1.0, NaN]", e.getMessage());
     // terminal weights set afterwards replace the matrix
     assertFalse(MpcProblem.builder(m, 3).terminalMatrix(new double[][] {{1, 0}}).terminalWeights(1, 1).build()

@@ -121,11 +121,6 @@ public final class PlannerComparisonStudy {
       }
       return new Options(models, plant, budgets, episodes, steps, horizon, limit, seed, terminalFactor, lqrTail);
     }
-
-    /** These options with the LQR tail as terminal cost. */
-    public Options withLqrTail() {
-      return new Options(models, plant, budgets, episodes, steps, horizon, mipTimeLimit, seed, 1, true);
-    }
   }
 
   /** One controller's closed-loop costs on a model, one per episode, and its planning times. */

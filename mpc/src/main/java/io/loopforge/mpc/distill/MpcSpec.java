@@ -33,9 +33,9 @@ import java.util.function.Supplier;
  * <p>The spec is JSON: {@code {"model": "net.json" (relative to the spec), "horizon": 8, "norm": "l1"|"linf",
  * "q": [...], "terminal": [...] | "lqr-tail", "r": [...], "r_rate": [...], "rate_limit": [...], "x_ref": [...],
  * "state_penalty": 100, "time_limit_ms": 2000}}; only {@code model} is required. {@code "terminal": "lqr-tail"}
- * makes the terminal cost the L1 cost of an LQR tail ({@link TerminalCost#lqrTail(MpcProblem)}; norm l1). Defaults: horizon 10, l1,
- * q = 1, r = 0.01, the plant's task reference, state penalty 100, no time limit. Input bounds, state bounds
- * and the input reference come from the plant. Weights are per unit of the plant's state and input units.
+ * makes the terminal cost the L1 cost of an LQR tail ({@link TerminalCost#lqrTail(MpcProblem)}; norm l1).
+ * Defaults: horizon 10, l1, q = 1, r = 0.01, the plant's task reference, state penalty 100, no time limit.
+ * Input bounds, state bounds and the input reference come from the plant. Weights are per unit of the plant's state and input units.
  */
 public final class MpcSpec implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -294,8 +294,8 @@ public final class MpcSpec implements Serializable {
       statePenalty = root.path("state_penalty").asDouble(100);
       if (root.path("terminal").isTextual()) {
         if (!root.get("terminal").asText().equals("lqr-tail")) {
-          throw new MpcException(source + ": key 'terminal' must be an array of " + nx + " weights or \"lqr-tail\", got "
-              + root.get("terminal"));
+          throw new MpcException(source + ": key 'terminal' must be an array of " + nx + " weights or \"lqr-tail\","
+              + " got " + root.get("terminal"));
         }
         if (norm != MpcProblem.Norm.L1) {
           throw new MpcException(source + ": \"terminal\": \"lqr-tail\" is an L1 cost; it needs \"norm\": \"l1\"");
