@@ -167,6 +167,7 @@ final class BoundedDualSimplex {
     }
     return new BoundedDualSimplex(a, rl, ru, lo, hi, c);
   }
+
   /** A variable's or constraint's lower limit in double, −∞ when it has none. */
   private static double lower(ModelEntity<?> e) {
     return e.isLowerLimitSet() ? e.getLowerLimit().doubleValue() : Double.NEGATIVE_INFINITY;
@@ -176,7 +177,6 @@ final class BoundedDualSimplex {
   private static double upper(ModelEntity<?> e) {
     return e.isUpperLimitSet() ? e.getUpperLimit().doubleValue() : Double.POSITIVE_INFINITY;
   }
-
 
   /** Pivots since construction (all solves). */
   long pivots() {

@@ -329,6 +329,7 @@ public final class GradientPlanner implements Planner {
   private void addTerminalGradient(double[] x, double[] y, double[] out) {
     int arg = -1;
     double max = 0;
+    double argSign = 0;
     for (int k = 0; k < terminalRows.length; k++) {
       double[] p = terminalRows[k];
       double d = 0;
@@ -339,6 +340,7 @@ public final class GradientPlanner implements Planner {
         if (Math.abs(d) > max) {
           max = Math.abs(d);
           arg = k;
+          argSign = Math.signum(d);
         }
         continue;
       }
@@ -348,12 +350,8 @@ public final class GradientPlanner implements Planner {
       }
     }
     if (arg >= 0) {
-      double d = 0;
       for (int i = 0; i < x.length; i++) {
-        d += terminalRows[arg][i] * (x[i] - y[i]);
-      }
-      for (int i = 0; i < x.length; i++) {
-        out[i] += Math.signum(d) * terminalRows[arg][i];
+        out[i] += argSign * terminalRows[arg][i];
       }
     }
   }

@@ -232,7 +232,7 @@ public final class MipPlanner implements Planner {
     if (res.inputs() == null) {
       long nanos = System.nanoTime() - start;
       Plan none = Plan.failed(PlanStatus.NO_INCUMBENT, new SolveStats(nanos, tr.binariesInterval(),
-          tr.binariesTightened(), res.nodes() + res.strongLps(), 0), "the time limit of "
+          tr.binariesTightened(), res.lps(), 0), "the time limit of "
           + solver.timeLimit().toMillis() + " ms ended the search over ReLU phases before any plan was found (no warm start)");
       lastReport = new MipReport(none.status(), none.detail(), tr, instance.variables(), instance.constraints(),
           instance.integers(), given, false, "NO_INCUMBENT", Double.NaN, Double.NaN, Double.NaN,
@@ -246,8 +246,7 @@ public final class MipPlanner implements Planner {
     Plan plan;
     PlanStatus ok = res.proven() ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE;
     long nanos = System.nanoTime() - start;
-    SolveStats stats = new SolveStats(nanos, tr.binariesInterval(), tr.binariesTightened(),
-        res.nodes() + res.strongLps(), 0);
+    SolveStats stats = new SolveStats(nanos, tr.binariesInterval(), tr.binariesTightened(), res.lps(), 0);
     if (v.failure != null) {
       plan = Plan.failed(PlanStatus.INVALID, stats, v.failure);
     } else {
@@ -281,18 +280,13 @@ public final class MipPlanner implements Planner {
   }
 
   /**
-   * The first incumbent improved by projected gradient steps from it, when that lowers J and stays admissible (else
-   * the first incumbent as given).
+   * The first incumbent improved by projected gradient steps from it (else as given): gradient shooting keeps the
+   * best sequence it evaluated, its start included, and replaces it only by a strictly lower J, so its plan is
+   * never worse than {@code first}; it must also be admissible without tolerance.
    */
   private double[][] polished(PlanRequest request, double[][] first) {
     Plan p = polish.plan(new PlanRequest(request.state(), request.reference(), request.previousInput(), first));
-    double[] uPrev = request.previousInput();
-    if (!p.status().usable() || !problem.admissible(p.inputs(), uPrev, 0.0)) {
-      return first;
-    }
-    double before = problem.evaluate(request.state(), request.reference(), uPrev, first, null);
-    double after = problem.evaluate(request.state(), request.reference(), uPrev, p.inputs(), null);
-    return after < before ? p.inputs() : first;
+    return p.status().usable() && problem.admissible(p.inputs(), request.previousInput(), 0.0) ? p.inputs() : first;
   }
 
   /** The safe input from {@code uPrev}, then held (each step clipped to the rate limit from the last). */

@@ -61,7 +61,12 @@ final class ReluBranchAndBound {
    * @param strongLps LPs solved by strong branching (the children of candidates, not counted in nodes)
    * @param lpFailures LPs that ended neither OPTIMAL nor INFEASIBLE
    */
-  record Result(double[][] inputs, double objective, boolean proven, long nodes, long strongLps, int lpFailures) {}
+  record Result(double[][] inputs, double objective, boolean proven, long nodes, long strongLps, int lpFailures) {
+    /** LPs solved in all: the nodes' and strong branching's. */
+    long lps() {
+      return nodes + strongLps;
+    }
+  }
 
 
   /**
@@ -713,7 +718,7 @@ final class ReluBranchAndBound {
       double up;
       double score;
       boolean strong = (pseudoCount[0][id] < RELIABLE || pseudoCount[1][id] < RELIABLE) && stale < LOOKAHEAD
-          && System.nanoTime() < deadline ;
+          && System.nanoTime() < deadline;
       if (strong) {
         down = sideBound(phase, id, (byte) -1, bound, deadline, objective);
         up = sideBound(phase, id, (byte) 1, bound, deadline, objective);

@@ -69,26 +69,12 @@ public final class TerminalCost {
       throw new MpcException("the tail needs a tolerance in (0, 1) and at least one step, got " + tolerance + " and "
           + maxSteps);
     }
-    double[][] a = new double[nx][nx];
-    double[][] b = new double[nx][nu];
-    model.jacobian(xRef, uRef, a, b);
-    DMatrixRMaj am = new DMatrixRMaj(a);
-    DMatrixRMaj bm = new DMatrixRMaj(b);
-    for (double v : am.data) {
-      if (!Double.isFinite(v)) {
-        throw new MpcException("the model's Jacobian at the set-point is not finite; check the set-point");
-      }
-    }
-    DMatrixRMaj qm = new DMatrixRMaj(nx, nx);
-    DMatrixRMaj rm = new DMatrixRMaj(nu, nu);
-    for (int i = 0; i < nx; i++) {
-      qm.set(i, i, q[i] * q[i]);
-    }
-    for (int i = 0; i < nu; i++) {
-      rm.set(i, i, r[i] * r[i]);
-    }
-    Lqr lqr = Lqr.solve(am, bm, qm, rm);
-    DMatrixRMaj k = lqr.gain();
+    // the LQR of the model linearised at the set-point, for the quadratic weights q², r²
+    LqrDesign lqr = LqrDesign.builder(model).referenceState(xRef).referenceInput(uRef).stateWeights(squares(q))
+        .inputWeights(squares(r)).build();
+    DMatrixRMaj am = lqr.stateMatrix();
+    DMatrixRMaj bm = lqr.inputMatrix();
+    DMatrixRMaj k = new DMatrixRMaj(lqr.gain());
     double rho = lqr.closedLoopSpectralRadius();
     DMatrixRMaj ak = new DMatrixRMaj(nx, nx);
     CommonOps_DDRM.mult(bm, k, ak);
@@ -161,6 +147,14 @@ public final class TerminalCost {
     }
     block.add(row);
     return largest;
+  }
+
+  private static double[] squares(double[] w) {
+    double[] s = new double[w.length];
+    for (int i = 0; i < w.length; i++) {
+      s[i] = w[i] * w[i];
+    }
+    return s;
   }
 
   private static void check(String what, double[] w, int n, boolean positive) {

@@ -52,7 +52,7 @@ public final class NodeLpBenchmark {
       }
     }
     Path dir = Path.of(positional.size() > 0 ? positional.get(0) : "/work/models");
-    int episodes = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : standard ? 2 : 2;
+    int episodes = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 2;
     int steps = positional.size() > 2 ? Integer.parseInt(positional.get(2)) : standard ? 30 : 15;
     Duration limit = Duration.ofSeconds(positional.size() > 3 ? Long.parseLong(positional.get(3)) : 10);
     List<Family> families = List.of(new Family(null, 4), new Family("cartpole-walls-gated-8.json", 8),
@@ -112,15 +112,18 @@ public final class NodeLpBenchmark {
             (cpu1 - cpu0) / 1e6, (cpu2 - cpu1) / 1e6});
       }
       List<double[]> mine = rows.subList(first, rows.size());
-      out.printf(Locale.ROOT, "%s: nodes A median %.0f p95 %.0f | B median %.0f p95 %.0f%n", label,
-          MipStudy.Times.of(column(mine, 3)).median(), MipStudy.Times.of(column(mine, 3)).p95(),
-          MipStudy.Times.of(column(mine, 4)).median(), MipStudy.Times.of(column(mine, 4)).p95());
+      MipStudy.Times nodesA = MipStudy.Times.of(column(mine, 3));
+      MipStudy.Times nodesB = MipStudy.Times.of(column(mine, 4));
+      out.printf(Locale.ROOT, "%s: nodes A median %.0f p95 %.0f | B median %.0f p95 %.0f%n", label, nodesA.median(),
+          nodesA.p95(), nodesB.median(), nodesB.p95());
       summary(out, new ArrayList<>(mine), 0, Integer.MAX_VALUE - 1);
       for (int col = 10; col <= 11; col++) {
-        double[] v = column(mine, col).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        List<Double> cpu = column(mine, col);
+        MipStudy.Times t = MipStudy.Times.of(cpu);
+        double[] v = cpu.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         out.printf(Locale.ROOT, "%s: thread CPU %s median %.1f p89 %.1f p95 %.1f max %.1f ms%n", label,
-            col == 10 ? "A" : "B", MipStudy.Times.of(column(mine, col)).median(), v[Math.max(0, (int) Math.ceil(0.89
-            * v.length) - 1)], MipStudy.Times.of(column(mine, col)).p95(), v[v.length - 1]);
+            col == 10 ? "A" : "B", t.median(), v[Math.max(0, (int) Math.ceil(0.89 * v.length) - 1)], t.p95(),
+            v[v.length - 1]);
       }
     }
     out.println("load average at end " + loadAverage());

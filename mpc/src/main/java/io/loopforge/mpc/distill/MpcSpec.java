@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * "state_penalty": 100, "time_limit_ms": 2000}}; only {@code model} is required. {@code "terminal": "lqr-tail"}
  * makes the terminal cost the L1 cost of an LQR tail ({@link TerminalCost#lqrTail(MpcProblem)}; norm l1).
  * Defaults: horizon 10, l1, q = 1, r = 0.01, the plant's task reference, state penalty 100, no time limit.
- * Input bounds, state bounds and the input reference come from the plant. Weights are per unit of the plant's state and input units.
+ * Input bounds, state bounds and the input reference come from the plant. Weights are per unit of the plant's
+ * state and input units.
  */
 public final class MpcSpec implements Serializable {
   private static final long serialVersionUID = 1L;
