@@ -21,6 +21,9 @@ import org.ojalgo.optimisation.Variable;
  *   <li>the node's LP relaxation gives its lower bound; its inputs, clipped to the box and rate limits and
  *       rolled out through the network in double, give a feasible plan (every admissible input sequence is
  *       feasible), so incumbents come from every node, not only from integral leaves;
+ *   <li>with the dual simplex, each new incumbent starts a local search over the network's linear regions
+ *       ({@link #regionSearch}): the LP of its region (every phase fixed: exact) and of the neighbouring regions
+ *       where that LP's plan ends on a boundary, while the incumbent improves;
  *   <li>branching on the free unit whose relaxation is furthest from its ReLU ({@code s − max(0, a)}, times
  *       the steps left, H − t, and 100 per layer before the last); with the dual simplex on a network of one
  *       ReLU layer, by reliability (Achterberg, Koch, Martin 2005) among the free units whose relaxation is away
@@ -59,12 +62,14 @@ final class ReluBranchAndBound {
    * @param proven whether the search closed every node (optimal within the gap)
    * @param nodes nodes whose LP was solved
    * @param strongLps LPs solved by strong branching (the children of candidates, not counted in nodes)
+   * @param regionLps LPs solved by the search over linear regions ({@link #regionSearch})
    * @param lpFailures LPs that ended neither OPTIMAL nor INFEASIBLE
    */
-  record Result(double[][] inputs, double objective, boolean proven, long nodes, long strongLps, int lpFailures) {
-    /** LPs solved in all: the nodes' and strong branching's. */
+  record Result(double[][] inputs, double objective, boolean proven, long nodes, long strongLps, long regionLps,
+      int lpFailures) {
+    /** LPs solved in all: the nodes', strong branching's and the region search's. */
     long lps() {
-      return nodes + strongLps;
+      return nodes + strongLps + regionLps;
     }
   }
 
@@ -85,6 +90,8 @@ final class ReluBranchAndBound {
   private static final int RELIABLE = 1;
   /** Strong branching stops after this many candidates in a row that did not better the best score. */
   private static final int LOOKAHEAD = 4;
+  /** At most this many moves of one {@link #regionSearch}. */
+  private static final int REGION_MOVES = 20;
 
   private final MpcProblem problem;
   private final FoldedReluNetwork net;
@@ -124,6 +131,7 @@ final class ReluBranchAndBound {
   /** The bounds of the children strong branching chose: inactive, active. */
   private final double[] childBound = new double[2];
   private long strongLps;
+  private long regionLps;
   /**
    * Whether to branch by reliability rather than on the widest gap: with the dual simplex (strong branching takes
    * many cheap warm-started LPs) on networks of one ReLU layer. On the dense [8] H=4 cart-pole instances it
@@ -319,18 +327,23 @@ final class ReluBranchAndBound {
    */
   Result solve(double[][] first, long deadline) {
     if (first != null && problem.admissible(first, request.previousInput(), 0.0)) {
-      offer(first);
+      offerInputs(first);
     }
     PriorityQueue<Node> queue = new PriorityQueue<>((a, b) -> a.bound() != b.bound()
         ? Double.compare(a.bound(), b.bound()) : Integer.compare(b.depth(), a.depth()));
     queue.add(new Node(new byte[h * perStep], Double.NEGATIVE_INFINITY, 0, -1, (byte) 0, 0.0));
     boolean complete = true;
     double[] objective = new double[1];
+    double searched = Double.POSITIVE_INFINITY; // the incumbent the region search last started from
     Node next = null;
     while (next != null || !queue.isEmpty()) {
       if (System.nanoTime() >= deadline) {
         complete = false;
         break;
+      }
+      if (bestJ < searched) {
+        regionSearch(best, deadline);
+        searched = bestJ;
       }
       Node node = next != null ? next : queue.poll();
       next = null;
@@ -352,7 +365,7 @@ final class ReluBranchAndBound {
           observe(node.unit(), node.side(), objective[0] - node.parentBound());
         }
         bound = Math.max(bound, objective[0]);
-        offer(lp.inputs(values));
+        offerInputs(lp.inputs(values));
         if (pruned(bound)) {
           continue;
         }
@@ -391,7 +404,7 @@ final class ReluBranchAndBound {
         queue.add(offNode);
       }
     }
-    return new Result(best, bestJ, complete && failures == 0, nodes, strongLps, failures);
+    return new Result(best, bestJ, complete && failures == 0, nodes, strongLps, regionLps, failures);
   }
 
   /**
@@ -421,8 +434,143 @@ final class ReluBranchAndBound {
     return bound >= bestJ - GAP * Math.max(1.0, Math.abs(bestJ));
   }
 
+  /**
+   * A local search over the network's linear regions from {@code start} (the incumbent, between nodes): the LP
+   * with every unit's phase fixed to the start's rollout (its linear region, where the LP is exact) gives the
+   * region's best plan; where that plan ends on the region's boundary (units whose pre-activation is 0), those
+   * units are freed and the LP's plan, rolled out, lands in a neighbouring region; the better of the two is the
+   * next start, while it improves, at most {@value #REGION_MOVES} moves. Every plan it meets is offered as an
+   * incumbent; no node is closed by it. On the gated-16 cart-pole programs at H = 5 under a 1 s limit it lowered
+   * the plan's J at each of 7 states of a closed loop (by 0.01–1.4 %), below MPPI's at 6 of them; the search
+   * alone had kept the polished first incumbent.
+   */
+  private void regionSearch(double[][] start, long deadline) {
+    if (simplex == null) {
+      return;
+    }
+    byte[] phase = new byte[h * perStep];
+    double[][] current = clipped(start);
+    double currentJ = offer(current);
+    for (int move = 0; move < REGION_MOVES && System.nanoTime() < deadline; move++) {
+      pattern(current, phase, false);
+      if (!regionLp(phase, deadline)) {
+        return;
+      }
+      double[][] next = clipped(lp.inputs(values));
+      double nextJ = offer(next);
+      if (pattern(next, phase, true) > 0 && regionLp(phase, deadline)) {
+        double[][] across = clipped(lp.inputs(values));
+        double acrossJ = offer(across);
+        if (acrossJ < nextJ) {
+          next = across;
+          nextJ = acrossJ;
+        }
+      }
+      if (nextJ >= currentJ - GAP * Math.max(1.0, Math.abs(currentJ))) {
+        return; // neither the region nor its neighbours held a better plan
+      }
+      current = next;
+      currentJ = nextJ;
+    }
+  }
+
+  /** The region search alone from {@code first} (admissible), without branching: the best plan it reaches. */
+  double[][] searchRegions(double[][] first, long deadline) {
+    regionSearch(first, deadline);
+    return best;
+  }
+
+  /** The linear region of {@code u}: per unit with a binary (t · units per step + unit) its phase ±1, else 0. */
+  byte[] regionOf(double[][] u) {
+    byte[] phase = new byte[h * perStep];
+    pattern(u, phase, false);
+    return phase;
+  }
+
+  /**
+   * The LP of the phases given, by the dual simplex alone (a program it cannot settle is left, not handed to
+   * ojAlgo: the search needs no answer here), into {@link #values}; whether it ended optimal.
+   */
+  private boolean regionLp(byte[] phase, long deadline) {
+    if (!propagate(phase)) {
+      return false;
+    }
+    restrictSimplex();
+    regionLps++;
+    if (simplex.solve(deadline) != BoundedDualSimplex.Status.OPTIMAL) {
+      return false;
+    }
+    simplex.values(values);
+    return true;
+  }
+
+  /**
+   * The phases along the rollout of {@code u} (clipped as {@link #offer} does) from the request's state, into
+   * {@code phase}: +1 where a unit's pre-activation is ≥ 0, −1 below, 0 for units without a binary and, with
+   * {@code freeBoundary}, for units whose pre-activation is 0 to rounding; how many of those were freed.
+   */
+  private int pattern(double[][] u, byte[] phase, boolean freeBoundary) {
+    double[] v = new double[outCols];
+    double[] x = request.state().clone();
+    double[] prev = request.previousInput();
+    int freed = 0;
+    for (int t = 0; t < h; t++) {
+      double[] ut = u[t].clone();
+      problem.clip(ut, prev);
+      prev = ut;
+      System.arraycopy(x, 0, v, 0, nx);
+      System.arraycopy(ut, 0, v, nx, nu);
+      ReluMilp step = lp.step(t);
+      for (int k = 0; k < layers; k++) {
+        int cols = net.offset(k);
+        for (int j = 0; j < net.units(k); j++) {
+          double a = biases[k][j];
+          double scale = Math.abs(a);
+          for (int c = 0; c < cols; c++) {
+            double term = weights[k][j * cols + c] * v[c];
+            a += term;
+            scale += Math.abs(term);
+          }
+          v[cols + j] = Math.max(0.0, a);
+          int id = t * perStep + layerOffset[k] + j;
+          if (step.binary(k, j) == null) {
+            phase[id] = 0; // stable at the root
+          } else if (freeBoundary && Math.abs(a) <= 1e-7 * (1 + scale)) {
+            phase[id] = 0;
+            freed++;
+          } else {
+            phase[id] = (byte) (a >= 0 ? 1 : -1);
+          }
+        }
+      }
+      for (int i = 0; i < nx; i++) {
+        double y = outBias[i];
+        for (int c = 0; c < outCols; c++) {
+          y += outRows[i * outCols + c] * v[c];
+        }
+        x[i] = y;
+      }
+    }
+    return freed;
+  }
+
   /** Clips {@code inputs} into the box and rate limits, rolls them out, keeps them when better. */
-  private void offer(double[][] inputs) {
+  private void offerInputs(double[][] inputs) {
+    offer(clipped(inputs));
+  }
+
+  /** Keeps {@code u} (admissible) when it is better than the incumbent; its J. */
+  private double offer(double[][] u) {
+    double j = problem.evaluate(request.state(), request.reference(), request.previousInput(), u, null);
+    if (j < bestJ) {
+      bestJ = j;
+      best = u;
+    }
+    return j;
+  }
+
+  /** {@code inputs} clipped step by step into the input box and rate limits (a copy). */
+  private double[][] clipped(double[][] inputs) {
     double[] prev = request.previousInput();
     double[][] u = new double[h][];
     for (int t = 0; t < h; t++) {
@@ -430,11 +578,7 @@ final class ReluBranchAndBound {
       problem.clip(u[t], prev);
       prev = u[t];
     }
-    double j = problem.evaluate(request.state(), request.reference(), request.previousInput(), u, null);
-    if (j < bestJ) {
-      bestJ = j;
-      best = u;
-    }
+    return u;
   }
 
   /**
@@ -788,7 +932,7 @@ final class ReluBranchAndBound {
         return Double.POSITIVE_INFINITY;
       }
       if (state.isOptimal() && Double.isFinite(objective[0])) {
-        offer(lp.inputs(values));
+        offerInputs(lp.inputs(values));
         return Math.max(bound, objective[0]);
       }
       return bound;

@@ -98,4 +98,56 @@ class ReluBranchAndBoundTest {
     }
     assertTrue(branched >= 4, "strong branching ran in " + branched + " of 8 cases");
   }
+
+  @Test
+  void theRegionSearchEndsAtTheBestPlanOfItsLinearRegion() {
+    // from the safe input held, the search over linear regions (no branching) reaches a plan no worse than it, and
+    // no admissible plan near it in the same region is better: J is convex on a region (the network is affine
+    // there), so the region's LP optimum is the region's minimum
+    FoldedReluNetwork net = TestNetworks.random(List.of("a", "b", "c"), List.of("u"), new int[] {6, 4}, true, 0.6,
+        0.2, 7);
+    MpcProblem p = problem(net);
+    SplittableRandom rnd = new SplittableRandom(33);
+    int improved = 0;
+    for (int k = 0; k < 8; k++) {
+      double[] x0 = {rnd.nextDouble(-0.8, 0.8), rnd.nextDouble(-0.8, 0.8), rnd.nextDouble(-0.8, 0.8)};
+      double[] prev = {rnd.nextDouble(-1, 1)};
+      double[][] ref = p.constantWindow(p.stateReference());
+      PlanRequest r = new PlanRequest(x0, ref, prev, null);
+      HorizonBounds bounds = BoundTightener.builder().build().bound(p, net, x0, prev);
+      double[][] held = new double[p.horizon()][];
+      for (int t = 0; t < held.length; t++) {
+        held[t] = prev.clone();
+      }
+      ReluBranchAndBound search = new ReluBranchAndBound(p, net, r, bounds, MipPlanner.NodeLp.DUAL_SIMPLEX);
+      double[][] u = search.searchRegions(held, System.nanoTime() + 60_000_000_000L);
+      double j0 = p.evaluate(x0, ref, prev, held, null);
+      double j = p.evaluate(x0, ref, prev, u, null);
+      String where = "case " + k + ": J " + j + " from " + j0;
+      assertTrue(p.admissible(u, prev, 1e-9), where);
+      assertTrue(j <= j0, where);
+      if (j < j0 - 1e-6 * Math.max(1, j0)) {
+        improved++;
+      }
+      byte[] region = search.regionOf(u);
+      int inRegion = 0;
+      for (int trial = 0; trial < 400; trial++) {
+        double[][] v = new double[u.length][];
+        double[] before = prev;
+        for (int t = 0; t < u.length; t++) {
+          v[t] = new double[] {u[t][0] + rnd.nextDouble(-1e-3, 1e-3)};
+          p.clip(v[t], before);
+          before = v[t];
+        }
+        if (!java.util.Arrays.equals(region, search.regionOf(v))) {
+          continue;
+        }
+        inRegion++;
+        double jv = p.evaluate(x0, ref, prev, v, null);
+        assertTrue(jv >= j - 1e-9 * Math.max(1, Math.abs(j)), where + ": a plan of the same region has J " + jv);
+      }
+      assertTrue(inRegion >= 20, where + ": only " + inRegion + " of 400 perturbations stayed in the region");
+    }
+    assertTrue(improved >= 4, "the region search improved on the held input in " + improved + " of 8 cases");
+  }
 }
