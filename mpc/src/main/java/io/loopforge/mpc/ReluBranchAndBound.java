@@ -23,7 +23,9 @@ import org.ojalgo.optimisation.Variable;
  *       feasible), so incumbents come from every node, not only from integral leaves;
  *   <li>with the dual simplex, each new incumbent starts a local search over the network's linear regions
  *       ({@link #regionSearch}): the LP of its region (every phase fixed: exact) and of the neighbouring regions
- *       where that LP's plan ends on a boundary, while the incumbent improves;
+ *       where that LP's plan ends on a boundary, while the incumbent improves; once the tree has not closed in
+ *       {@value #KICK_AFTER} nodes, also from the incumbent with one input moved to an end of its box, for every
+ *       step and end ({@link #kicks});
  *   <li>branching on the free unit whose relaxation is furthest from its ReLU ({@code s − max(0, a)}, times
  *       the steps left, H − t, and 100 per layer before the last); with the dual simplex on a network of one
  *       ReLU layer, by reliability (Achterberg, Koch, Martin 2005) among the free units whose relaxation is away
@@ -92,6 +94,11 @@ final class ReluBranchAndBound {
   private static final int LOOKAHEAD = 4;
   /** At most this many moves of one {@link #regionSearch}. */
   private static final int REGION_MOVES = 20;
+  /**
+   * {@link #kicks} once this many nodes are solved and the tree is still open: most programs of the 4- and
+   * 8-ReLU cart-pole networks at H = 5 close in fewer, and there the kicks' 20–40 LPs would double the work.
+   */
+  private static final int KICK_AFTER = 32;
 
   private final MpcProblem problem;
   private final FoldedReluNetwork net;
@@ -335,11 +342,16 @@ final class ReluBranchAndBound {
     boolean complete = true;
     double[] objective = new double[1];
     double searched = Double.POSITIVE_INFINITY; // the incumbent the region search last started from
+    boolean kicked = false;
     Node next = null;
     while (next != null || !queue.isEmpty()) {
       if (System.nanoTime() >= deadline) {
         complete = false;
         break;
+      }
+      if (nodes >= KICK_AFTER && !kicked) {
+        kicks(deadline);
+        kicked = true;
       }
       if (bestJ < searched) {
         regionSearch(best, deadline);
@@ -474,9 +486,39 @@ final class ReluBranchAndBound {
     }
   }
 
-  /** The region search alone from {@code first} (admissible), without branching: the best plan it reaches. */
-  double[][] searchRegions(double[][] first, long deadline) {
+  /**
+   * The region search from the incumbent with one input of one step moved to an end of its box, for every step,
+   * input and end (2 H nu starts), once per search ({@value #KICK_AFTER} nodes in): a kick that lets the search
+   * reach basins its moves between neighbouring regions do not (on a gated-16 cart-pole program at H = 5 where
+   * MPPI's plan pushes at +20 N first, J 8.32 → 6.72 within 1 s, MPPI's 7.27).
+   */
+  private void kicks(long deadline) {
+    double[][] base = best;
+    double[] lo = problem.inputLower();
+    double[] hi = problem.inputUpper();
+    for (int t = 0; t < h; t++) {
+      for (int i = 0; i < nu; i++) {
+        for (double end : new double[] {lo[i], hi[i]}) {
+          if (System.nanoTime() >= deadline) {
+            return;
+          }
+          double[][] kick = Plan.deepCopy(base);
+          kick[t][i] = end;
+          regionSearch(kick, deadline);
+        }
+      }
+    }
+  }
+
+  /**
+   * The region search alone from {@code first} (admissible), without branching, then with {@code kicks} the kicks:
+   * the best plan it reaches.
+   */
+  double[][] searchRegions(double[][] first, boolean kicks, long deadline) {
     regionSearch(first, deadline);
+    if (kicks) {
+      kicks(deadline);
+    }
     return best;
   }
 

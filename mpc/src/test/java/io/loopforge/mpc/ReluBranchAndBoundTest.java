@@ -120,7 +120,7 @@ class ReluBranchAndBoundTest {
         held[t] = prev.clone();
       }
       ReluBranchAndBound search = new ReluBranchAndBound(p, net, r, bounds, MipPlanner.NodeLp.DUAL_SIMPLEX);
-      double[][] u = search.searchRegions(held, System.nanoTime() + 60_000_000_000L);
+      double[][] u = search.searchRegions(held, false, System.nanoTime() + 60_000_000_000L);
       double j0 = p.evaluate(x0, ref, prev, held, null);
       double j = p.evaluate(x0, ref, prev, u, null);
       String where = "case " + k + ": J " + j + " from " + j0;
@@ -149,5 +149,40 @@ class ReluBranchAndBoundTest {
       assertTrue(inRegion >= 20, where + ": only " + inRegion + " of 400 perturbations stayed in the region");
     }
     assertTrue(improved >= 4, "the region search improved on the held input in " + improved + " of 8 cases");
+  }
+
+  @Test
+  void kicksReachPlansTheMovesBetweenNeighbouringRegionsDoNot() {
+    // from the held input, the region search with kicks (one input moved to an end of its box, every step and
+    // end) never ends worse than without and, on some of these programs, better: a basin the moves do not reach
+    SplittableRandom rnd = new SplittableRandom(41);
+    int better = 0;
+    for (int k = 0; k < 12; k++) {
+      FoldedReluNetwork net = TestNetworks.random(List.of("a", "b", "c"), List.of("u"), new int[] {6, 4}, true, 0.6,
+          0.2, 200 + k);
+      MpcProblem p = problem(net);
+      double[] x0 = {rnd.nextDouble(-0.8, 0.8), rnd.nextDouble(-0.8, 0.8), rnd.nextDouble(-0.8, 0.8)};
+      double[] prev = {rnd.nextDouble(-1, 1)};
+      double[][] ref = p.constantWindow(p.stateReference());
+      PlanRequest r = new PlanRequest(x0, ref, prev, null);
+      HorizonBounds bounds = BoundTightener.builder().build().bound(p, net, x0, prev);
+      double[][] held = new double[p.horizon()][];
+      for (int t = 0; t < held.length; t++) {
+        held[t] = prev.clone();
+      }
+      long far = System.nanoTime() + 60_000_000_000L;
+      double plain = p.evaluate(x0, ref, prev,
+          new ReluBranchAndBound(p, net, r, bounds, MipPlanner.NodeLp.DUAL_SIMPLEX).searchRegions(held, false, far),
+          null);
+      double[][] u = new ReluBranchAndBound(p, net, r, bounds, MipPlanner.NodeLp.DUAL_SIMPLEX).searchRegions(held,
+          true, far);
+      double kicked = p.evaluate(x0, ref, prev, u, null);
+      assertTrue(p.admissible(u, prev, 1e-9), "case " + k);
+      assertTrue(kicked <= plain, "case " + k + ": " + kicked + " with kicks, " + plain + " without");
+      if (kicked < plain - 1e-6 * Math.max(1, plain)) {
+        better++;
+      }
+    }
+    assertTrue(better >= 3, "the kicks found a better plan in " + better + " of 12 programs");
   }
 }
