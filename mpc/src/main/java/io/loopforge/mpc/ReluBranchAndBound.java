@@ -493,6 +493,9 @@ final class ReluBranchAndBound {
    * MPPI's plan pushes at +20 N first, J 8.32 → 6.72 within 1 s, MPPI's 7.27).
    */
   private void kicks(long deadline) {
+    if (best == null || simplex == null) {
+      return;
+    }
     double[][] base = best;
     double[] lo = problem.inputLower();
     double[] hi = problem.inputUpper();
@@ -547,7 +550,7 @@ final class ReluBranchAndBound {
   }
 
   /**
-   * The phases along the rollout of {@code u} (clipped as {@link #offer} does) from the request's state, into
+   * The phases along the rollout of {@code u} ({@link #clipped}) from the request's state, into
    * {@code phase}: +1 where a unit's pre-activation is ≥ 0, −1 below, 0 for units without a binary and, with
    * {@code freeBoundary}, for units whose pre-activation is 0 to rounding; how many of those were freed.
    */
