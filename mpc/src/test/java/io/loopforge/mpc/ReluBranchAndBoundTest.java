@@ -23,6 +23,35 @@ class ReluBranchAndBoundTest {
         .stateBounds(new double[] {-1, -1, -1}, new double[] {1, 1, 1}, 50).build();
   }
 
+  /** A request from a random state and previous input in the region the tests use. */
+  private static PlanRequest randomRequest(MpcProblem p, SplittableRandom rnd) {
+    double[] x0 = {rnd.nextDouble(-0.8, 0.8), rnd.nextDouble(-0.8, 0.8), rnd.nextDouble(-0.8, 0.8)};
+    double[] prev = {rnd.nextDouble(-1, 1)};
+    return new PlanRequest(x0, p.constantWindow(p.stateReference()), prev, null);
+  }
+
+  /** A random request and its root bounds (the default tightening). */
+  private record Start(MpcProblem problem, FoldedReluNetwork net, PlanRequest request, HorizonBounds bounds) {
+    static Start random(MpcProblem p, FoldedReluNetwork net, SplittableRandom rnd) {
+      PlanRequest r = randomRequest(p, rnd);
+      return new Start(p, net, r, BoundTightener.builder().build().bound(p, net, r.state(), r.previousInput()));
+    }
+
+    /** A fresh search of the request, with the dual simplex. */
+    ReluBranchAndBound search() {
+      return new ReluBranchAndBound(problem, net, request, bounds, MipPlanner.NodeLp.DUAL_SIMPLEX);
+    }
+  }
+
+  /** The plan that holds {@code prev} over the horizon. */
+  private static double[][] held(MpcProblem p, double[] prev) {
+    double[][] held = new double[p.horizon()][];
+    for (int t = 0; t < held.length; t++) {
+      held[t] = prev.clone();
+    }
+    return held;
+  }
+
   @Test
   void theDualSimplexSearchFindsOjAlgosAndCbcsOptimum() throws IOException {
     FoldedReluNetwork net = TestNetworks.random(List.of("a", "b", "c"), List.of("u"), new int[] {6, 4}, true, 0.6,
@@ -35,9 +64,7 @@ class ReluBranchAndBoundTest {
     SplittableRandom rnd = new SplittableRandom(15);
     int withBinaries = 0;
     for (int k = 0; k < 6; k++) {
-      double[] x0 = {rnd.nextDouble(-0.8, 0.8), rnd.nextDouble(-0.8, 0.8), rnd.nextDouble(-0.8, 0.8)};
-      PlanRequest r = new PlanRequest(x0, p.constantWindow(p.stateReference()), new double[] {rnd.nextDouble(-1, 1)},
-          null);
+      PlanRequest r = randomRequest(p, rnd);
       Plan a = simplex.plan(r);
       Plan b = ojalgo.plan(r);
       String where = "case " + k + ": " + a.detail() + " / " + b.detail();
@@ -68,16 +95,11 @@ class ReluBranchAndBoundTest {
       FoldedReluNetwork net = TestNetworks.random(List.of("a", "b", "c"), List.of("u"), new int[] {10}, true, 0.6,
           0.2, 100 + k);
       MpcProblem p = problem(net);
-      double[] x0 = {rnd.nextDouble(-0.8, 0.8), rnd.nextDouble(-0.8, 0.8), rnd.nextDouble(-0.8, 0.8)};
-      PlanRequest r = new PlanRequest(x0, p.constantWindow(p.stateReference()), new double[] {rnd.nextDouble(-1, 1)},
-          null);
-      HorizonBounds bounds = BoundTightener.builder().budget(Duration.ofSeconds(5)).build().bound(p, net, x0,
+      PlanRequest r = randomRequest(p, rnd);
+      HorizonBounds bounds = BoundTightener.builder().budget(Duration.ofSeconds(5)).build().bound(p, net, r.state(),
           r.previousInput());
       long far = System.nanoTime() + 60_000_000_000L;
-      double[][] held = new double[p.horizon()][];
-      for (int t = 0; t < held.length; t++) {
-        held[t] = r.previousInput().clone();
-      }
+      double[][] held = held(p, r.previousInput());
       ReluBranchAndBound simplex = new ReluBranchAndBound(p, net, r, bounds, MipPlanner.NodeLp.DUAL_SIMPLEX);
       ReluBranchAndBound.Result a = simplex.solve(held, far);
       ReluBranchAndBound.Result again = new ReluBranchAndBound(p, net, r, bounds, MipPlanner.NodeLp.DUAL_SIMPLEX)
@@ -110,16 +132,12 @@ class ReluBranchAndBoundTest {
     SplittableRandom rnd = new SplittableRandom(33);
     int improved = 0;
     for (int k = 0; k < 8; k++) {
-      double[] x0 = {rnd.nextDouble(-0.8, 0.8), rnd.nextDouble(-0.8, 0.8), rnd.nextDouble(-0.8, 0.8)};
-      double[] prev = {rnd.nextDouble(-1, 1)};
-      double[][] ref = p.constantWindow(p.stateReference());
-      PlanRequest r = new PlanRequest(x0, ref, prev, null);
-      HorizonBounds bounds = BoundTightener.builder().build().bound(p, net, x0, prev);
-      double[][] held = new double[p.horizon()][];
-      for (int t = 0; t < held.length; t++) {
-        held[t] = prev.clone();
-      }
-      ReluBranchAndBound search = new ReluBranchAndBound(p, net, r, bounds, MipPlanner.NodeLp.DUAL_SIMPLEX);
+      Start s = Start.random(p, net, rnd);
+      double[] x0 = s.request().state();
+      double[] prev = s.request().previousInput();
+      double[][] ref = s.request().reference();
+      double[][] held = held(p, prev);
+      ReluBranchAndBound search = s.search();
       double[][] u = search.searchRegions(held, false, System.nanoTime() + 60_000_000_000L);
       double j0 = p.evaluate(x0, ref, prev, held, null);
       double j = p.evaluate(x0, ref, prev, u, null);
@@ -161,20 +179,16 @@ class ReluBranchAndBoundTest {
       FoldedReluNetwork net = TestNetworks.random(List.of("a", "b", "c"), List.of("u"), new int[] {6, 4}, true, 0.6,
           0.2, 200 + k);
       MpcProblem p = problem(net);
-      double[] x0 = {rnd.nextDouble(-0.8, 0.8), rnd.nextDouble(-0.8, 0.8), rnd.nextDouble(-0.8, 0.8)};
-      double[] prev = {rnd.nextDouble(-1, 1)};
-      double[][] ref = p.constantWindow(p.stateReference());
-      PlanRequest r = new PlanRequest(x0, ref, prev, null);
-      HorizonBounds bounds = BoundTightener.builder().build().bound(p, net, x0, prev);
-      double[][] held = new double[p.horizon()][];
-      for (int t = 0; t < held.length; t++) {
-        held[t] = prev.clone();
-      }
+      Start s = Start.random(p, net, rnd);
+      double[] x0 = s.request().state();
+      double[] prev = s.request().previousInput();
+      double[][] ref = s.request().reference();
+      double[][] held = held(p, prev);
       long far = System.nanoTime() + 60_000_000_000L;
       double plain = p.evaluate(x0, ref, prev,
-          new ReluBranchAndBound(p, net, r, bounds, MipPlanner.NodeLp.DUAL_SIMPLEX).searchRegions(held, false, far),
+          s.search().searchRegions(held, false, far),
           null);
-      double[][] u = new ReluBranchAndBound(p, net, r, bounds, MipPlanner.NodeLp.DUAL_SIMPLEX).searchRegions(held,
+      double[][] u = s.search().searchRegions(held,
           true, far);
       double kicked = p.evaluate(x0, ref, prev, u, null);
       assertTrue(p.admissible(u, prev, 1e-9), "case " + k);
