@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.loopforge.modeling.nn.FoldedReluNetwork;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -157,7 +158,7 @@ class ReluBranchAndBoundTest {
           p.clip(v[t], before);
           before = v[t];
         }
-        if (!java.util.Arrays.equals(region, search.regionOf(v))) {
+        if (!Arrays.equals(region, search.regionOf(v))) {
           continue;
         }
         inRegion++;
@@ -185,11 +186,8 @@ class ReluBranchAndBoundTest {
       double[][] ref = s.request().reference();
       double[][] held = held(p, prev);
       long far = System.nanoTime() + 60_000_000_000L;
-      double plain = p.evaluate(x0, ref, prev,
-          s.search().searchRegions(held, false, far),
-          null);
-      double[][] u = s.search().searchRegions(held,
-          true, far);
+      double plain = p.evaluate(x0, ref, prev, s.search().searchRegions(held, false, far), null);
+      double[][] u = s.search().searchRegions(held, true, far);
       double kicked = p.evaluate(x0, ref, prev, u, null);
       assertTrue(p.admissible(u, prev, 1e-9), "case " + k);
       assertTrue(kicked <= plain, "case " + k + ": " + kicked + " with kicks, " + plain + " without");
