@@ -81,7 +81,7 @@ public final class MpcProblem {
     this.inputReference = b.inputReference.clone();
     this.q = b.q.clone();
     this.terminal = (b.terminal != null ? b.terminal : b.q).clone();
-    this.terminalRows = b.terminalRows == null ? null : copy(b.terminalRows);
+    this.terminalRows = b.terminalRows == null ? null : Plan.deepCopy(b.terminalRows);
     this.r = b.r.clone();
     this.rate = b.rate.clone();
     this.uLower = b.uLower.clone();
@@ -156,7 +156,7 @@ public final class MpcProblem {
    */
   public double[][] terminalMatrix() {
     if (terminalRows != null) {
-      return copy(terminalRows);
+      return Plan.deepCopy(terminalRows);
     }
     int count = 0;
     for (double w : terminal) {
@@ -396,14 +396,6 @@ public final class MpcProblem {
     return u;
   }
 
-  private static double[][] copy(double[][] m) {
-    double[][] c = new double[m.length][];
-    for (int i = 0; i < m.length; i++) {
-      c[i] = m[i].clone();
-    }
-    return c;
-  }
-
   private static void checkLength(String what, double[] v, int n) {
     if (v.length != n) {
       throw new MpcException(what + " has " + v.length + " values, expected " + n);
@@ -504,7 +496,7 @@ public final class MpcProblem {
           }
         }
       }
-      this.terminalRows = copy(p);
+      this.terminalRows = Plan.deepCopy(p);
       return this;
     }
 

@@ -169,10 +169,7 @@ public final class PlannerComparisonStudy {
       int noWorse = 0;
       for (int e = 0; e < starts.size(); e++) {
         double mip = rows.get(0).costs()[e];
-        double best = Double.POSITIVE_INFINITY;
-        for (int i = 1; i < rows.size(); i++) {
-          best = Math.min(best, rows.get(i).costs()[e]);
-        }
+        double best = bestOther(rows, e);
         if (mip <= best + TIE * Math.max(1, Math.abs(best))) {
           noWorse++;
         }
@@ -276,6 +273,15 @@ public final class PlannerComparisonStudy {
     return row;
   }
 
+  /** The lowest cost of episode {@code e} among the controllers other than the MIP (rows after the first). */
+  private static double bestOther(List<Row> rows, int e) {
+    double best = Double.POSITIVE_INFINITY;
+    for (int i = 1; i < rows.size(); i++) {
+      best = Math.min(best, rows.get(i).costs()[e]);
+    }
+    return best;
+  }
+
   /** Per episode: each controller's cost and the MIP's over the best other's (a collapsible table). */
   private static String episodes(Budget b) {
     StringBuilder s = new StringBuilder("<details><summary>Cost per episode</summary>\n\n| episode |");
@@ -287,15 +293,10 @@ public final class PlannerComparisonStudy {
     s.append(" MIP / best other |\n").append(rule).append("---|\n");
     for (int e = 0; e < b.episodes(); e++) {
       s.append("| ").append(e + 1).append(" |");
-      double best = Double.POSITIVE_INFINITY;
-      for (int i = 0; i < b.rows().size(); i++) {
-        double c = b.rows().get(i).costs()[e];
-        s.append(String.format(Locale.ROOT, " %.4g |", c));
-        if (i > 0) {
-          best = Math.min(best, c);
-        }
+      for (Row row : b.rows()) {
+        s.append(String.format(Locale.ROOT, " %.4g |", row.costs()[e]));
       }
-      s.append(String.format(Locale.ROOT, " %.3f |%n", b.rows().get(0).costs()[e] / best));
+      s.append(String.format(Locale.ROOT, " %.3f |%n", b.rows().get(0).costs()[e] / bestOther(b.rows(), e)));
     }
     return s.append("\n</details>\n\n").toString();
   }
